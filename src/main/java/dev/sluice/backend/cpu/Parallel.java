@@ -1,0 +1,83 @@
+package dev.sluice.backend.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+
+/**
+ * The CPU backend's thread pool: one fixed {@link ForkJoinPool} sized to the machine (override with the system property
+ * {@code sluice.threads} or the environment variable {@code SLUICE_THREADS}).
+ *
+ * <p>Work is split into at most {@link #threads()} contiguous chunks, so results never depend on how the work was split
+ * as long as each index is computed independently. Calls made from inside a pool worker run inline (no nested
+ * parallelism, no deadlock).
+ */
+public final class Parallel {
+    /** A body that processes the half-open index range [lo, hi). */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int lo, int hi);
+    }
+
+    private static final int THREADS = configuredThreads();
+    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS, pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("sluice-cpu-" + t.getPoolIndex());
+        t.setDaemon(true);
+        return t;
+    }, null, false) : null;
+
+    private Parallel() {}
+
+    /** Number of threads the CPU backend uses. */
+    public static int threads() { return THREADS; }
+
+    private static int configuredThreads() {
+        String v = System.getProperty("sluice.threads", System.getenv("SLUICE_THREADS"));
+        if (v != null && !v.isBlank()) {
+            try {
+                int n = Integer.parseInt(v.trim());
+                if (n >= 1) return n;
+            } catch (NumberFormatException ignored) {
+                // fall through to the machine's count
+            }
+            System.getLogger("dev.sluice").log(System.Logger.Level.WARNING,
+                    "ignoring invalid thread count '" + v + "' (sluice.threads / SLUICE_THREADS)");
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Runs {@code body} over [0, n) split into contiguous chunks of at least {@code grain} indices.
+     * Runs inline when the range is small, the pool has one thread, or the caller is already a pool worker.
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        if (n <= 0) return;
+        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1 || POOL == null || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+            body.run(0, n);
+            return;
+        }
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
+        for (int c = 1; c < chunks; c++) {
+            int lo = (int) ((long) n * c / chunks), hi = (int) ((long) n * (c + 1) / chunks);
+            tasks[c - 1] = POOL.submit(() -> body.run(lo, hi));
+        }
+        Throwable failure = null;
+        try {
+            body.run(0, (int) ((long) n / chunks));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            try {
+                t.join();
+            } catch (Throwable e) {
+                if (failure == null) failure = e;
+            }
+        }
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error er) throw er;
+        if (failure != null) throw new RuntimeException(failure);
+    }
+}

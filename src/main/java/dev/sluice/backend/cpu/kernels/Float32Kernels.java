@@ -1,0 +1,77 @@
+package dev.sluice.backend.cpu.kernels;
+
+import dev.sluice.backend.BinaryOp;
+import dev.sluice.backend.ReduceOp;
+import dev.sluice.backend.UnaryOp;
+
+/**
+ * The float32 hot loops of the CPU backend, on plain Java arrays with explicit offsets and strides.
+ *
+ * <p>Two implementations sit behind this interface: {@code ScalarFloat32Kernels} (plain Java, the readable reference)
+ * and {@code VectorFloat32Kernels} (the {@code jdk.incubator.vector} API). {@link KernelDispatch#float32()} picks one.
+ * All methods are single-threaded unless stated; the backend splits work across threads. Element (i) of a strided
+ * operand lives at {@code off + i * stride}; a stride of 0 broadcasts one value.
+ */
+public interface Float32Kernels {
+    /** Name shown in logs and benchmarks, e.g. "vector-512" or "scalar". */
+    String name();
+
+    /** out[i] = op(x[i]) for i in [0, n). */
+    void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n);
+
+    /** out[i] = g[i] * op'(x[i]) (x is the op's input, y its output; either may be used), contiguous, length n. */
+    void unaryBackward(UnaryOp op, float[] x, int xOff, float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
+
+    /**
+     * out[i] = op(a[i], b[i]) for i in [0, n). For comparison ops the result is written as 1f/0f into {@code out}
+     * (the backend converts to booleans). Fast when strides are 0 or 1.
+     */
+    void binary(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                float[] out, int outOff, int n);
+
+    /** Reduces the contiguous run x[off .. off+n) with op (sum, max or min); an empty run gives op.identity. */
+    float reduce(ReduceOp op, float[] x, int off, int n);
+
+    /** acc[j] = op(acc[j], x[off + j]) for j in [0, n): the column-wise step of a reduction over an outer axis. */
+    void reduceInto(ReduceOp op, float[] x, int off, float[] acc, int accOff, int n);
+
+    /**
+     * C = A·B (or C += A·B when {@code accumulate}), with A (m×k) at {@code a[aOff + i*aRs + p*aCs]}, B (k×n) at
+     * {@code b[bOff + p*bRs + j*bCs]} (any strides: transposed operands arrive as strides) and C (m×n) row-major at
+     * {@code c[cOff + i*cRs + j]}. Multithreaded over the rows/columns of C through {@code Parallel}.
+     */
+    void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+              float[] c, int cOff, int cRs, boolean accumulate);
+
+    /** Row-wise softmax (or log-softmax) of rows×cols contiguous x into out; numerically stable (max-subtracted). */
+    void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log);
+
+    /**
+     * Backward of row-wise softmax given its output y and upstream g: dx = y·(g − Σ g·y); for log-softmax
+     * dx = g − exp(y)·Σ g.
+     */
+    void softmaxBackwardRows(float[] y, int yOff, float[] g, int gOff, float[] dx, int dxOff, int rows, int cols, boolean log);
+
+    /**
+     * Layer norm over the last dim of rows×cols contiguous x: y = (x − mean)·rstd·gamma + beta, with
+     * rstd = 1/sqrt(var + eps) (biased variance). gamma/beta may be null (treated as 1 and 0). Writes mean[rows] and
+     * rstd[rows] for the backward.
+     */
+    void layerNormRows(float[] x, int xOff, float[] gamma, float[] beta, float[] y, int yOff, float[] mean, float[] rstd,
+                       int rows, int cols, float eps);
+
+    /**
+     * Backward of {@link #layerNormRows}: writes dx (rows×cols) and, when non-null, accumulates (+=) dgamma[cols] and
+     * dbeta[cols].
+     */
+    void layerNormBackwardRows(float[] g, int gOff, float[] x, int xOff, float[] mean, float[] rstd, float[] gamma,
+                               float[] dx, int dxOff, float[] dgamma, float[] dbeta, int rows, int cols);
+
+    /**
+     * One fused AdamW step over n contiguous parameters: m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+     * p = p − lr·(m/bc1) / (sqrt(v/bc2) + eps) − lr·wd·p, where bc1 = 1−β1^t and bc2 = 1−β2^t (weight decay is
+     * decoupled; pass wd = 0 for Adam without decay).
+     */
+    void adamw(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+               float lr, float beta1, float beta2, float eps, float wd, float bc1, float bc2);
+}

@@ -1,0 +1,3 @@
+module dev.sluice {
+    requires jdk.incubator.vector;
+}
