@@ -1,3 +1,10 @@
+/**
+ * Sluice: an automatic-differentiation tensor engine with hand-written kernels, built to control where gradients
+ * flow and what a model keeps.
+ */
 module dev.sluice {
     requires jdk.incubator.vector;
+
+    exports dev.sluice.tensor;
+    exports dev.sluice.autograd;
 }

@@ -1,0 +1,23 @@
+package dev.sluice.autograd;
+
+/**
+ * Opt-in NaN/Inf detection, per thread. When enabled, every floating-point op checks its forward output and every
+ * backward step checks the gradients it produces; the first non-finite value raises an {@link AnomalyException} that
+ * names the op (and, for backward errors, where in user code that op was created). It costs a full pass over every
+ * tensor, so leave it off except when hunting a NaN.
+ * <pre>{@code try (var ignored = AnomalyMode.enable()) { loss.backward(); } }</pre>
+ */
+public final class AnomalyMode {
+    private static final ThreadLocal<Boolean> ENABLED = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private AnomalyMode() {}
+
+    public static boolean isEnabled() { return ENABLED.get(); }
+
+    /** Enables detection until the returned scope is closed. */
+    public static GradMode.Scope enable() {
+        boolean previous = ENABLED.get();
+        ENABLED.set(true);
+        return () -> ENABLED.set(previous);
+    }
+}

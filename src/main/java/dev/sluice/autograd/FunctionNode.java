@@ -1,0 +1,51 @@
+package dev.sluice.autograd;
+
+import dev.sluice.internal.Internals;
+import dev.sluice.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** The node of a differentiable op: its gradient rule plus the tensors it saved, with their versions at save time. */
+final class FunctionNode extends Node {
+    private BackwardFn fn;
+    private Tensor[] saved;
+    private final int[] savedVersions;
+    private boolean released;
+
+    FunctionNode(String name, Node[] next, int[][] inputShapes, BackwardFn fn, Tensor[] saved) {
+        super(name, next, inputShapes);
+        this.fn = fn;
+        this.saved = saved;
+        this.savedVersions = new int[saved.length];
+        for (int i = 0; i < saved.length; i++) {
+            savedVersions[i] = saved[i] == null ? 0 : Internals.view(saved[i]).storage().version();
+        }
+    }
+
+    @Override
+    Tensor[] apply(Tensor gradOutput) {
+        if (released) {
+            throw new IllegalStateException("backward: trying to backward through the graph a second time (op '" + name()
+                    + "'): its saved tensors were freed after the first backward. Pass retainGraph = true to the first "
+                    + "backward(gradient, retainGraph) call if you need to backward twice.");
+        }
+        for (int i = 0; i < saved.length; i++) {
+            if (saved[i] == null) continue;
+            int now = Internals.view(saved[i]).storage().version();
+            if (now != savedVersions[i]) {
+                throw new IllegalStateException("backward: a tensor of shape " + Arrays.toString(saved[i].shape()) + " ("
+                        + saved[i].dtype() + ") saved by op '" + name() + "' for its gradient was modified in place "
+                        + "afterwards (version " + now + ", saved at version " + savedVersions[i] + "). Clone it before "
+                        + "changing it in place, or change it out of place." + creationDescription());
+            }
+        }
+        return fn.apply(gradOutput, saved);
+    }
+
+    @Override
+    void release() {
+        released = true;
+        saved = new Tensor[0];
+        fn = null;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.sluice.autograd;
+
+import dev.sluice.tensor.Tensor;
+
+/**
+ * A gradient hook: sees the gradient flowing into a tensor during backward and returns either {@code null} (keep it)
+ * or a replacement of the same shape. Hooks must not modify their argument in place (it may be shared).
+ */
+@FunctionalInterface
+public interface GradHook {
+    Tensor apply(Tensor grad);
+}

@@ -1,0 +1,7 @@
+package dev.sluice.autograd;
+
+/** Returned by hook registration; {@link #remove()} unregisters the hook (idempotent). */
+@FunctionalInterface
+public interface HookHandle {
+    void remove();
+}

@@ -1,0 +1,88 @@
+package dev.sluice.autograd;
+
+import dev.sluice.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A node of the backward graph: the record of one op (or, for leaves, the accumulator of their gradient). A tensor's
+ * {@link Tensor#gradFn()} is the node that produced it. Edges point from a node to the nodes of its inputs.
+ */
+public abstract class Node {
+    private final String name;
+    final Node[] next;
+    final int[][] inputShapes;
+    private final List<GradHook> preHooks = new ArrayList<>(0);
+    /** Where the op was called from, recorded only in anomaly mode (for error messages). */
+    final StackTraceElement[] creationSite;
+
+    Node(String name, Node[] next, int[][] inputShapes) {
+        this.name = name;
+        this.next = next;
+        this.inputShapes = inputShapes;
+        this.creationSite = AnomalyMode.isEnabled() ? new Throwable().getStackTrace() : null;
+    }
+
+    /** The op's name, e.g. "mul" or "matmul"; "accumulate_grad" for leaves. */
+    public String name() { return name; }
+
+    /** The nodes this one sends gradients to (null entries for inputs that need none). */
+    public List<Node> nextFunctions() { return Collections.unmodifiableList(Arrays.asList(next)); }
+
+    /** Computes the gradient of each input from the gradient of the output. */
+    abstract Tensor[] apply(Tensor gradOutput);
+
+    /** Frees saved tensors after a backward without retain-graph. */
+    void release() {}
+
+    /** Registers a hook on the gradient arriving at this node (i.e. at the tensor it produced). */
+    HookHandle addPreHook(GradHook hook) {
+        synchronized (preHooks) {
+            preHooks.add(hook);
+        }
+        return () -> {
+            synchronized (preHooks) {
+                preHooks.remove(hook);
+            }
+        };
+    }
+
+    Tensor runPreHooks(Tensor grad) {
+        GradHook[] hooks;
+        synchronized (preHooks) {
+            if (preHooks.isEmpty()) return grad;
+            hooks = preHooks.toArray(GradHook[]::new);
+        }
+        for (GradHook h : hooks) {
+            Tensor replaced = h.apply(grad);
+            if (replaced != null) {
+                if (!Arrays.equals(replaced.shape(), grad.shape())) {
+                    throw new IllegalStateException("gradient hook on the output of '" + name + "' returned shape "
+                            + Arrays.toString(replaced.shape()) + " but the gradient has shape " + Arrays.toString(grad.shape()));
+                }
+                grad = replaced;
+            }
+        }
+        return grad;
+    }
+
+    /** Short description of where the op was created (anomaly mode), or an empty string. */
+    String creationDescription() {
+        if (creationSite == null) return "";
+        StringBuilder sb = new StringBuilder("; the op was created at:");
+        int shown = 0;
+        for (StackTraceElement e : creationSite) {
+            if (e.getClassName().startsWith("dev.sluice.autograd") || e.getClassName().startsWith("dev.sluice.ops")
+                    || e.getClassName().startsWith("dev.sluice.tensor")) continue;
+            sb.append("\n    at ").append(e);
+            if (++shown == 8) break;
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() { return name; }
+}

@@ -1,0 +1,95 @@
+package dev.sluice.backend;
+
+import dev.sluice.tensor.DType;
+import dev.sluice.tensor.Device;
+
+/**
+ * Everything a device must provide: an allocator, host transfers and the kernels. The op layer ({@code dev.sluice.ops})
+ * reaches memory only through this interface, so a new device is a new implementation of it.
+ *
+ * <p>Conventions for all kernels: shapes are already checked and broadcast by the op layer (broadcast operands arrive as
+ * views with stride 0); output views are freshly allocated contiguous tensors unless a method says otherwise; all
+ * operands live on this backend. A "row" is the last dimension.
+ */
+public interface Backend {
+    Device device();
+
+    /** A zero-filled storage of n elements. */
+    Storage allocate(DType dtype, int n);
+
+    /** A storage holding a copy of a Java array: float[], double[], int[], long[] or boolean[]. */
+    Storage fromArray(Object javaArray);
+
+    /** Copies the elements of a view, in row-major order, into a new Java array of the view's dtype. */
+    Object toArray(View src);
+
+    /** dst[i] = (dst dtype) src[i]; same shape; dst may be any view (this is also the in-place write path). */
+    void copy(View src, View dst);
+
+    /** dst[i] = value, cast to dst's dtype; dst may be any view. */
+    void fill(View dst, double value);
+
+    /** out = op(x), elementwise; x and out float32 or float64 of one dtype. */
+    void unary(UnaryOp op, View x, View out);
+
+    /** out = g · op'(x) (y = op(x) is passed too, as some derivatives are cheaper from it). */
+    void unaryBackward(UnaryOp op, View x, View y, View g, View out);
+
+    /** out = op(a, b), elementwise over out's shape; a and b share a dtype; out is that dtype, or bool for comparisons. */
+    void binary(BinaryOp op, View a, View b, View out);
+
+    /** out = cond ? a : b, elementwise; cond is bool, a, b and out share a dtype. */
+    void where(View cond, View a, View b, View out);
+
+    /**
+     * Reduces x into out, which has x's rank; a dimension is reduced where out's size is 1 and x's is not (keepdim
+     * layout).
+     */
+    void reduce(ReduceOp op, View x, View out);
+
+    /**
+     * Max or min along one axis with the index of the first extremum: values and indices (int64) have x's shape with
+     * size 1 along {@code axis}. NaN counts as the extremum, as PyTorch.
+     */
+    void argReduce(ReduceOp op, View x, int axis, View values, View indices);
+
+    /** out[..., m, n] = a[..., m, k] · b[..., k, n]; batch dims of a and b already broadcast to out's (stride 0 allowed). */
+    void matmul(View a, View b, View out);
+
+    /** Softmax (or log-softmax) over the last dimension, numerically stable. */
+    void softmax(View x, View out, boolean log);
+
+    /** Backward of {@link #softmax} from its output y and the upstream gradient g. */
+    void softmaxBackward(View y, View g, View out, boolean log);
+
+    /**
+     * Layer norm over the last dimension (biased variance); gamma and beta (shape [C]) may be null. mean and rstd have
+     * one value per row (shape = x's leading dims).
+     */
+    void layerNorm(View x, View gamma, View beta, double eps, View out, View mean, View rstd);
+
+    /** Backward of {@link #layerNorm}: writes dx; accumulates into dgamma and dbeta when they are non-null. */
+    void layerNormBackward(View g, View x, View mean, View rstd, View gamma, View dx, View dgamma, View dbeta);
+
+    /** out[..i..] = x[..index[..i..] at dim..]: torch.gather; index int64 with out's shape. */
+    void gather(View x, int dim, View index, View out);
+
+    /** dst[..index[..i..] at dim..] += src[..i..]: torch.scatter_add_ (in place on dst, any view). */
+    void scatterAdd(View dst, int dim, View index, View src);
+
+    /** out = x restricted to the entries {@code index} (1-D int64) along dim: torch.index_select. */
+    void indexSelect(View x, int dim, View index, View out);
+
+    /** dst[.., index[j], ..] += src[.., j, ..] along dim (in place on dst): the backward of index_select. */
+    void indexAdd(View dst, int dim, View index, View src);
+
+    /**
+     * Fills a contiguous float view from the Philox4x32-10 stream with key {@code seed}, starting at counter
+     * {@code offset}; element i depends only on (seed, offset, i), never on threads or device.
+     */
+    void random(RandomKind kind, long seed, long offset, double a, double b, View out);
+
+    /** One fused AdamW step in place on p, m, v (contiguous, same shape) from gradient g; see {@code optim.AdamW}. */
+    void adamw(View p, View g, View m, View v, double lr, double beta1, double beta2, double eps, double weightDecay,
+               double bc1, double bc2);
+}

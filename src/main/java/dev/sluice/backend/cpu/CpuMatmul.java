@@ -1,0 +1,71 @@
+package dev.sluice.backend.cpu;
+
+import dev.sluice.backend.View;
+import dev.sluice.backend.cpu.kernels.Float32Kernels;
+import dev.sluice.tensor.DType;
+
+/**
+ * Batched matrix products: out[b] = a[b]·b[b] for every batch index. Transposed operands arrive as strides and go
+ * straight to the GEMM kernel. Many small products (attention heads) run in parallel over the batch; large ones let
+ * the GEMM kernel parallelise internally.
+ */
+final class CpuMatmul {
+    private CpuMatmul() {}
+
+    static void matmul(Float32Kernels k, View a, View b, View out) {
+        int r = out.rank();
+        int m = out.shape()[r - 2], n = out.shape()[r - 1], kk = a.shape()[r - 1];
+        int aRs = a.strides()[r - 2], aCs = a.strides()[r - 1];
+        int bRs = b.strides()[r - 2], bCs = b.strides()[r - 1];
+        int cRs = out.strides()[r - 2];
+        if (out.strides()[r - 1] != 1 && n > 1) throw new IllegalStateException("matmul: output must be row-contiguous");
+        int[] batchShape = java.util.Arrays.copyOf(out.shape(), r - 2);
+        int batches = View.numel(batchShape);
+        int[] aOff = batchOffsets(a, batchShape), bOff = batchOffsets(b, batchShape), cOff = batchOffsets(out, batchShape);
+        CpuStorage as = CpuBackend.st(a), bs = CpuBackend.st(b), cs = CpuBackend.st(out);
+        if (out.dtype() == DType.FLOAT32) {
+            long flopsPerBatch = 2L * m * n * kk;
+            boolean parallelOverBatch = batches >= Parallel.threads() && flopsPerBatch < (1 << 22);
+            if (parallelOverBatch) {
+                Parallel.forRange(batches, 1, (lo, hi) -> {
+                    for (int q = lo; q < hi; q++) {
+                        k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, false);
+                    }
+                });
+            } else {
+                for (int q = 0; q < batches; q++) {
+                    k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, false);
+                }
+            }
+            return;
+        }
+        if (out.dtype() != DType.FLOAT64) throw new IllegalArgumentException("matmul: unsupported dtype " + out.dtype());
+        Parallel.forRange(batches * m, Math.max(1, 4096 / Math.max(1, n * kk)), (lo, hi) -> {
+            for (int row = lo; row < hi; row++) {
+                int q = row / m, i = row % m;
+                int cBase = cOff[q] + i * cRs;
+                for (int j = 0; j < n; j++) cs.f64[cBase + j] = 0;
+                for (int p = 0; p < kk; p++) {
+                    double av = as.f64[aOff[q] + i * aRs + p * aCs];
+                    int bBase = bOff[q] + p * bRs;
+                    for (int j = 0; j < n; j++) cs.f64[cBase + j] += av * bs.f64[bBase + j * bCs];
+                }
+            }
+        });
+    }
+
+    /** Start offset of the matrix at every batch index of a view, in row-major batch order (stride 0 broadcasts). */
+    private static int[] batchOffsets(View v, int[] batchShape) {
+        int batches = View.numel(batchShape);
+        int[] offsets = new int[batches];
+        for (int q = 0; q < batches; q++) {
+            int rest = q, o = v.offset();
+            for (int d = batchShape.length - 1; d >= 0; d--) {
+                o += (rest % batchShape[d]) * v.strides()[d];
+                rest /= batchShape[d];
+            }
+            offsets[q] = o;
+        }
+        return offsets;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sluice.backend.cpu;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Storage;
+import dev.sluice.tensor.DType;
+
+/**
+ * CPU storage: one Java array of the dtype's primitive type (bool as bytes 0/1). Only the CPU backend's kernels read
+ * the arrays; the accessors {@link #get}/{@link #set} are the slow generic path used by reference kernels.
+ */
+public final class CpuStorage extends Storage {
+    final float[] f32;
+    final double[] f64;
+    final int[] i32;
+    final long[] i64;
+    final byte[] bool;
+
+    CpuStorage(DType dtype, int n) {
+        super(dtype, n);
+        f32 = dtype == DType.FLOAT32 ? new float[n] : null;
+        f64 = dtype == DType.FLOAT64 ? new double[n] : null;
+        i32 = dtype == DType.INT32 ? new int[n] : null;
+        i64 = dtype == DType.INT64 ? new long[n] : null;
+        bool = dtype == DType.BOOL ? new byte[n] : null;
+    }
+
+    @Override
+    public Backend backend() { return CpuBackend.INSTANCE; }
+
+    /** Element i as a double (int64 beyond 2^53 loses precision; exact paths avoid this accessor). */
+    double get(int i) {
+        return switch (dtype()) {
+            case FLOAT32 -> f32[i];
+            case FLOAT64 -> f64[i];
+            case INT32 -> i32[i];
+            case INT64 -> i64[i];
+            case BOOL -> bool[i];
+        };
+    }
+
+    /** Sets element i from a double, with C-style truncation for integers and "non-zero is true" for bool. */
+    void set(int i, double v) {
+        switch (dtype()) {
+            case FLOAT32 -> f32[i] = (float) v;
+            case FLOAT64 -> f64[i] = v;
+            case INT32 -> i32[i] = (int) v;
+            case INT64 -> i64[i] = (long) v;
+            case BOOL -> bool[i] = (byte) (v != 0 ? 1 : 0);
+        }
+    }
+
+    /** Element i as a long (exact for the integer dtypes); used for indices. */
+    long getLong(int i) {
+        return switch (dtype()) {
+            case INT64 -> i64[i];
+            case INT32 -> i32[i];
+            case BOOL -> bool[i];
+            case FLOAT32 -> (long) f32[i];
+            case FLOAT64 -> (long) f64[i];
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sluice.ops;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Backends;
+import dev.sluice.backend.View;
+import dev.sluice.internal.Internals;
+import dev.sluice.tensor.DType;
+import dev.sluice.tensor.Device;
+import dev.sluice.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** Small helpers shared by the op implementations: allocation, views, argument checks and messages. */
+final class Ops {
+    private Ops() {}
+
+    static View view(Tensor t) { return Internals.view(t); }
+
+    static Tensor wrap(View v) { return Internals.wrap(v); }
+
+    static Backend backend(Tensor t) { return view(t).storage().backend(); }
+
+    /** A new zero-filled contiguous tensor. */
+    static Tensor empty(DType dtype, Device device, int... shape) {
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        }
+        return wrap(View.contiguous(Backends.of(device).allocate(dtype, View.numel(shape)), shape.clone()));
+    }
+
+    /** A new zero-filled tensor shaped, typed and placed like t. */
+    static Tensor emptyLike(Tensor t) { return empty(t.dtype(), t.device(), t.shape()); }
+
+    static String str(int[] shape) { return Arrays.toString(shape); }
+
+    /** Throws when the tensors are not all on one device, naming the op and both devices. */
+    static void sameDevice(String op, Tensor... ts) {
+        Device d = null;
+        for (Tensor t : ts) {
+            if (t == null) continue;
+            if (d == null) d = t.device();
+            else if (!d.equals(t.device())) {
+                throw new IllegalArgumentException(op + ": expected all tensors on one device, but found " + d + " and "
+                        + t.device());
+            }
+        }
+    }
+
+    /** Throws unless t has a floating-point dtype. */
+    static void requireFloat(String op, Tensor t) {
+        if (!t.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": expects a floating-point tensor (float32 or float64), got "
+                    + t.dtype() + " of shape " + str(t.shape()));
+        }
+    }
+
+    /** Throws unless t has an integer dtype (int32 or int64). */
+    static void requireIndex(String op, String what, Tensor t) {
+        if (t.dtype() != DType.INT64 && t.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": " + what + " must be int64 or int32, got " + t.dtype()
+                    + " of shape " + str(t.shape()));
+        }
+    }
+
+    static int[] concat(int[] a, int[] b) {
+        int[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** Marks an in-place write on t's storage. */
+    static void bump(Tensor t) { view(t).storage().bumpVersion(); }
+}
