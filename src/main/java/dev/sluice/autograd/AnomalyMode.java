@@ -14,6 +14,13 @@ public final class AnomalyMode {
 
     public static boolean isEnabled() { return ENABLED.get(); }
 
+    /** Turns detection off until the scope is closed (the checks themselves run ops). */
+    static GradMode.Scope suspend() {
+        boolean previous = ENABLED.get();
+        ENABLED.set(false);
+        return () -> ENABLED.set(previous);
+    }
+
     /** Enables detection until the returned scope is closed. */
     public static GradMode.Scope enable() {
         boolean previous = ENABLED.get();

@@ -58,7 +58,7 @@ public final class Graph {
     /** Throws an AnomalyException with {@code message} when a floating-point tensor holds NaN or Inf. */
     static void checkFinite(Tensor t, String message) {
         if (t == null || !t.dtype().isFloating() || t.numel() == 0) return;
-        try (var ignored = GradMode.noGrad()) {
+        try (var ignored = GradMode.noGrad(); var quiet = AnomalyMode.suspend()) {
             // x - x is NaN exactly where x is NaN or ±Inf, so the sum is NaN iff some element is not finite
             double probe = t.sub(t).sum().item();
             if (Double.isNaN(probe)) throw new AnomalyException(message + " (shape " + Arrays.toString(t.shape()) + ")");

@@ -75,12 +75,19 @@ public abstract class Node {
         StringBuilder sb = new StringBuilder("; the op was created at:");
         int shown = 0;
         for (StackTraceElement e : creationSite) {
-            if (e.getClassName().startsWith("dev.sluice.autograd") || e.getClassName().startsWith("dev.sluice.ops")
-                    || e.getClassName().startsWith("dev.sluice.tensor")) continue;
+            if (!isUserFrame(e.getClassName())) continue;
             sb.append("\n    at ").append(e);
             if (++shown == 8) break;
         }
         return sb.toString();
+    }
+
+    /** Frames worth showing: not the engine's own op plumbing, not the JDK or the test runner. */
+    private static boolean isUserFrame(String cls) {
+        if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("org.junit")) return false;
+        boolean engine = cls.startsWith("dev.sluice.autograd.") || cls.startsWith("dev.sluice.ops.")
+                || cls.startsWith("dev.sluice.tensor.") || cls.startsWith("dev.sluice.backend.");
+        return !engine || cls.endsWith("Test") || cls.contains("Test$");
     }
 
     @Override

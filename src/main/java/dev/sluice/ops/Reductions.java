@@ -59,8 +59,8 @@ public final class Reductions {
         boolean[] reduced = reducedDims("sum", x, dims);
         int[] keep = keepShape(x, reduced), inShape = x.shape();
         Tensor out = rawReduce(ReduceOp.SUM, x, keep);
-        out = Graph.record("sum", out, new Tensor[] {x}, new Tensor[0], (g, s) -> new Tensor[] {g.expand(inShape)});
-        return keepDim ? out : out.reshape(dropShape(x, reduced));
+        if (!keepDim) out = out.reshape(dropShape(x, reduced)); // a view of a fresh tensor: nothing recorded yet
+        return Graph.record("sum", out, new Tensor[] {x}, new Tensor[0], (g, s) -> new Tensor[] {g.reshape(keep).expand(inShape)});
     }
 
     public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
@@ -87,14 +87,14 @@ public final class Reductions {
         if (x.numel() == 0) throw new IllegalArgumentException(name + ": cannot reduce an empty tensor of shape " + Ops.str(x.shape()));
         boolean[] reduced = reducedDims(name, x, dims);
         int[] keep = keepShape(x, reduced);
-        Tensor out = rawReduce(op, x, keep);
+        Tensor kept = rawReduce(op, x, keep);
+        Tensor out = keepDim ? kept : kept.reshape(dropShape(x, reduced)); // views of a fresh tensor: nothing recorded
         int[] rdims = dimsOf(reduced);
-        out = Graph.record(name, out, new Tensor[] {x}, new Tensor[] {x, out}, (g, s) -> {
+        return Graph.record(name, out, new Tensor[] {x}, new Tensor[] {x, kept}, (g, s) -> {
             Tensor hit = s[0].eq(s[1]).to(g.dtype());
             Tensor share = hit.div(hit.sum(rdims, true));
-            return new Tensor[] {share.mul(g)};
+            return new Tensor[] {share.mul(g.reshape(keep))};
         });
-        return keepDim ? out : out.reshape(dropShape(x, reduced));
     }
 
     private static int[] dimsOf(boolean[] reduced) {
