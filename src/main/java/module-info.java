@@ -7,4 +7,5 @@ module dev.sluice {
 
     exports dev.sluice.tensor;
     exports dev.sluice.autograd;
+    exports dev.sluice.data;
 }
