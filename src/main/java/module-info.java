@@ -4,8 +4,13 @@
  */
 module dev.sluice {
     requires jdk.incubator.vector;
+    requires info.picocli;
 
     exports dev.sluice.tensor;
     exports dev.sluice.autograd;
     exports dev.sluice.data;
+    exports dev.sluice.io;
+
+    // picocli reads the command classes reflectively
+    opens dev.sluice.cli to info.picocli;
 }

@@ -1,0 +1,19 @@
+package dev.sluice.cli;
+
+import dev.sluice.backend.cpu.CpuBackend;
+import dev.sluice.backend.cpu.Parallel;
+import picocli.CommandLine.Command;
+
+/** Prints the runtime configuration: Java, CPU kernels, threads. */
+@Command(name = "info", description = "Show the Java runtime, the CPU kernels in use and the thread count.")
+final class InfoCommand implements Runnable {
+    @Override
+    public void run() {
+        System.out.println("java      : " + System.getProperty("java.vm.name") + " " + Runtime.version());
+        System.out.println("cpu       : " + Runtime.getRuntime().availableProcessors() + " logical cores, "
+                + System.getProperty("os.arch"));
+        System.out.println("threads   : " + Parallel.threads());
+        System.out.println("f32 kernels: " + CpuBackend.INSTANCE.float32Kernels().name());
+        System.out.println("devices   : cpu (no CUDA backend in this build)");
+    }
+}
