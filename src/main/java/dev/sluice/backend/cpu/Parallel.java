@@ -29,8 +29,29 @@ public final class Parallel {
 
     private Parallel() {}
 
-    /** Number of threads the CPU backend uses. */
-    public static int threads() { return THREADS; }
+    /** Work is split into at most this many chunks; lowered by {@link #limitThreads} (benchmarks compare 1 and 2). */
+    private static volatile int active = THREADS;
+
+    /** Number of threads the CPU backend uses now. */
+    public static int threads() { return active; }
+
+    /**
+     * Uses at most {@code n} of the pool's threads until the returned scope is closed (the pool itself keeps its size).
+     * Meant for benchmarks that compare thread counts in one run; it applies to all threads of the JVM.
+     */
+    public static Limit limitThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("limitThreads: need at least 1 thread, got " + n);
+        int previous = active;
+        active = Math.min(n, THREADS);
+        return () -> active = previous;
+    }
+
+    /** Restores the previous thread count when closed. */
+    @FunctionalInterface
+    public interface Limit extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     private static int configuredThreads() {
         String v = System.getProperty("sluice.threads", System.getenv("SLUICE_THREADS"));
@@ -53,7 +74,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
+        int chunks = Math.min(active, Math.max(1, n / Math.max(1, grain)));
         if (chunks <= 1 || POOL == null || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
             body.run(0, n);
             return;
