@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.backend.cpu.kernels.KernelDispatch;
 import dev.sluice.bench.GemmBench;
+import dev.sluice.bench.MemoryBench;
 import dev.sluice.bench.OpenBlas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,6 +54,17 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         System.out.println("GFLOP/s; ratio = sluice speed / openblas speed (≥ 0.75 is the target)");
+        System.out.println();
+
+        int n = quick ? 1 << 20 : 1 << 24, cols = 1024;
+        System.out.printf(Locale.ROOT, "%-20s | %3s | %8s | %9s%n", "memory-bound kernel", "thr", "GB/s", "vs copy");
+        for (int t : threads) {
+            for (MemoryBench.Row r : MemoryBench.run(n, cols, t, minSeconds)) {
+                System.out.printf(Locale.ROOT, "%-20s | %3d | %8.1f | %9.2f%n", r.kernel(), t, r.gbps(), r.ratioToCopy());
+            }
+        }
+        System.out.printf(Locale.ROOT, "%,d floats in rows of %d; GB/s counts each compulsory read and write once; "
+                + "target ≥ 0.80 of copy%n", n, cols);
         return 0;
     }
 }
