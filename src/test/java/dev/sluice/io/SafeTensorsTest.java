@@ -14,7 +14,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,11 +121,11 @@ class SafeTensorsTest {
     }
 
     @Test
-    void failureWhileStreamingDataLeavesOldFileIntact() throws IOException {
+    void nullMetadataValueFailsBeforeTheTargetIsTouched() throws IOException {
         Path f = dir.resolve("model.safetensors");
         SafeTensors.write(f, Map.of("w", Tensor.vector(1, 2)), null);
         byte[] before = Files.readAllBytes(f);
-        // A null metadata value is only detected while building the header; a null tensor likewise. Both must fail cleanly.
+        // Detected while building the header, after the tensors were accepted; still nothing may reach the disk
         Map<String, String> meta = new java.util.HashMap<>();
         meta.put("k", null);
         assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(f, Map.of("w", Tensor.vector(9)), meta));
