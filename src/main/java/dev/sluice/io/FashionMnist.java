@@ -39,6 +39,12 @@ public final class FashionMnist {
             }
         }
 
+        /** Counts and sizes only: the pixel array is large. */
+        @Override
+        public String toString() {
+            return "FashionMnist.Split[count=" + count + ", rows=" + rows + ", cols=" + cols + "]";
+        }
+
         /** The images as a float32 tensor of shape [count, rows*cols] (a copy). */
         public Tensor imagesTensor() {
             return Tensor.of(images.clone(), count, rows * cols);

@@ -30,6 +30,23 @@ public record IdxArray(IdxType type, int[] shape, byte[] data) {
     @Override
     public int[] shape() { return shape.clone(); }
 
+    /** Equal when type, shape and every element byte are equal (records compare arrays by identity otherwise). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IdxArray a && a.type == type && Arrays.equals(a.shape, shape) && Arrays.equals(a.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * type.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(data);
+    }
+
+    /** Type and shape only: the data can be tens of megabytes. */
+    @Override
+    public String toString() {
+        return "IdxArray[" + type + " " + Arrays.toString(shape) + "]";
+    }
+
     /** Number of dimensions. */
     public int rank() { return shape.length; }
 

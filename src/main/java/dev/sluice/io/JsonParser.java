@@ -148,7 +148,11 @@ final class JsonParser {
             if (!digits()) throw error("expected a digit in the exponent");
         }
         String text = s.substring(start, pos);
-        if (!integral) return Double.parseDouble(text);
+        if (!integral) {
+            double d = Double.parseDouble(text);
+            if (Double.isInfinite(d)) throw error(start, "number " + text + " is out of the double range");
+            return d;
+        }
         BigInteger big = new BigInteger(text);
         return big.bitLength() < 64 ? (Object) big.longValue() : big;
     }

@@ -105,6 +105,10 @@ final class JsonWriter {
                 default -> {
                     if (c < 0x20) {
                         out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else if (Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
+                        // A lone surrogate has no UTF-8 form and would silently become '?'; the escape round-trips
+                        out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+                                .append(HEX[c & 0xF]);
                     } else {
                         out.append(c);
                     }
@@ -112,5 +116,11 @@ final class JsonWriter {
             }
         }
         out.append('"');
+    }
+
+    private static boolean pairedSurrogate(CharSequence s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }

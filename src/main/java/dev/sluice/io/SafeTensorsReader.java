@@ -27,6 +27,11 @@ final class SafeTensorsReader {
     private record Info(String name, DType dtype, int[] shape, long begin, long end) {}
 
     static SafeTensorsFile read(Path file) throws IOException {
+        long size = Files.size(file);
+        // The whole file is read into one array; Sluice's models are far below this limit
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IOException(file + ": " + size + " bytes is too large for SafeTensors.read (limit 2 GiB)");
+        }
         byte[] bytes = Files.readAllBytes(file);
         if (bytes.length < 8) {
             throw new SafeTensorsFormatException(file, "file is " + bytes.length

@@ -60,6 +60,8 @@ class IdxReaderTest {
             for (int i = 0; i < 24; i++) assertEquals((i * 37) & 0xFF, v[i], "element " + i);
             assertEquals((5 * 37) & 0xFF, a.toFloatArray()[5]);
         }
+        assertEquals(IdxReader.read(dir.resolve("raw.gz")), IdxReader.read(dir.resolve("packed.idx")));
+        assertEquals("IdxArray[UNSIGNED_BYTE [2, 3, 4]]", IdxReader.read(dir.resolve("raw.gz")).toString());
     }
 
     @Test

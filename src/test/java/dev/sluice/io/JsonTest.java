@@ -65,6 +65,22 @@ class JsonTest {
     }
 
     @Test
+    void loneSurrogatesAreEscapedAndRoundTrip() {
+        String s = "a\ud800b";
+        assertEquals("\"a\\ud800b\"", Json.write(s));
+        assertEquals(s, Json.parse(Json.write(s)));
+        assertEquals("\"😀\"", Json.write("😀"));
+    }
+
+    @Test
+    void numbersOutOfDoubleRangeAreRejected() {
+        assertThrows(JsonParseException.class, () -> Json.parse("1e400"));
+        assertEquals(-0.0, Json.parse("-0.0"));
+        assertEquals(Long.MIN_VALUE, Json.parse("-9223372036854775808"));
+        assertEquals(new BigInteger("9223372036854775808"), Json.parse("9223372036854775808"));
+    }
+
+    @Test
     void duplicateKeysAreReported() {
         JsonParseException e = assertThrows(JsonParseException.class, () -> Json.parse("{\"w\":1,\"w\":2}"));
         assertEquals("w", e.duplicateKey());
