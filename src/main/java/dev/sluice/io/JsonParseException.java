@@ -2,7 +2,9 @@ package dev.sluice.io;
 
 /** Thrown by {@link Json#parse(String)} for text that is not strict JSON; the message gives the character offset. */
 public final class JsonParseException extends IllegalArgumentException {
+    /** Where the problem was found. */
     private final int offset;
+    /** The repeated key, or null. */
     private final String duplicateKey;
 
     JsonParseException(String message, int offset, String duplicateKey) {
