@@ -1,0 +1,37 @@
+package dev.sluice.io;
+
+/**
+ * A minimal, dependency-free JSON reader and writer, used for the safetensors header and for result files.
+ *
+ * <p>Writing accepts {@link java.util.Map} (String keys, written in the map's iteration order, so pass a
+ * {@link java.util.LinkedHashMap} or {@link java.util.TreeMap} for a deterministic file), {@link Iterable}, Java arrays,
+ * {@link CharSequence}, {@link Number}, {@link Boolean} and {@code null}. Output is compact and matches serde_json's
+ * (the safetensors reference implementation): no spaces, non-ASCII left as UTF-8, only quotes, backslashes and control
+ * characters escaped.
+ *
+ * <p>Parsing is strict RFC 8259: one value, no comments, no trailing commas, no leading zeros, no NaN, no duplicate
+ * object keys. Objects become {@link java.util.LinkedHashMap} in file order, arrays {@link java.util.ArrayList},
+ * integers {@link Long} (or {@link java.math.BigInteger} when they overflow a long), other numbers {@link Double}.
+ */
+public final class Json {
+    private Json() {}
+
+    /** Compact JSON text for a value. */
+    public static String write(Object value) {
+        return JsonWriter.write(value, false);
+    }
+
+    /** Indented JSON text (two spaces, one entry per line) for a value, convenient for human-read result files. */
+    public static String writePretty(Object value) {
+        return JsonWriter.write(value, true);
+    }
+
+    /**
+     * Parses one JSON value.
+     *
+     * @throws JsonParseException if the text is not strict JSON
+     */
+    public static Object parse(String text) {
+        return new JsonParser(text).parseDocument();
+    }
+}

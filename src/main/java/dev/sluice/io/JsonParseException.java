@@ -1,0 +1,24 @@
+package dev.sluice.io;
+
+/** Thrown by {@link Json#parse(String)} for text that is not strict JSON; the message gives the character offset. */
+public final class JsonParseException extends IllegalArgumentException {
+    /** Where the problem was found. */
+    private final int offset;
+    /** The repeated key, or null. */
+    private final String duplicateKey;
+
+    JsonParseException(String message, int offset, String duplicateKey) {
+        super(message + " at offset " + offset);
+        this.offset = offset;
+        this.duplicateKey = duplicateKey;
+    }
+
+    /** Character offset in the input where the problem was found. */
+    public int offset() { return offset; }
+
+    /**
+     * The repeated key when the problem is an object with a duplicate key, else null. Callers such as the safetensors
+     * reader use it to report a duplicate tensor name instead of a generic syntax error.
+     */
+    public String duplicateKey() { return duplicateKey; }
+}

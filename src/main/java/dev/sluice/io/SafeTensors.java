@@ -1,0 +1,59 @@
+package dev.sluice.io;
+
+import dev.sluice.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format: an 8-byte
+ * little-endian header length N, N bytes of UTF-8 JSON describing each tensor's dtype, shape and byte range, then the
+ * tensors' little-endian, row-major bytes.
+ *
+ * <p>Files written here are byte-identical to those of the reference implementation
+ * ({@code safetensors.torch.save_file}) for the same tensors and at most one metadata entry. Supported dtypes are
+ * those of {@link dev.sluice.tensor.DType}: F32, F64, I32, I64, BOOL.
+ */
+public final class SafeTensors {
+    /** The header key that holds string metadata rather than a tensor. */
+    public static final String METADATA_KEY = "__metadata__";
+
+    private SafeTensors() {}
+
+    /**
+     * Atomically writes tensors and metadata to {@code file}: the old file, if any, is replaced only once the new one is
+     * complete on disk, and survives any failure.
+     *
+     * <p>Tensors are stored contiguous whatever their strides, ordered like the reference implementation (by dtype,
+     * widest first, then by name); metadata entries are sorted by key. The header is padded with spaces to a multiple of
+     * 8 bytes so the data is aligned.
+     *
+     * @param tensors  named tensors; names must be non-empty and not {@value #METADATA_KEY}
+     * @param metadata string metadata, or null to write no {@value #METADATA_KEY} entry
+     * @throws IllegalArgumentException for an invalid name or a null tensor, before the target is touched
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        SafeTensorsWriter.write(file, tensors, metadata);
+    }
+
+    /** Writes tensors without metadata; see {@link #write(Path, Map, Map)}. */
+    public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
+        write(file, tensors, null);
+    }
+
+    /**
+     * Reads and validates a whole safetensors file.
+     *
+     * @throws SafeTensorsFormatException naming the file and the problem when the file is malformed
+     * @throws java.nio.file.NoSuchFileException when it does not exist
+     */
+    public static SafeTensorsFile read(Path file) throws IOException {
+        return SafeTensorsReader.read(file);
+    }
+
+    /** The file's tensors by name, in header order; see {@link #read(Path)}. */
+    public static LinkedHashMap<String, Tensor> readAll(Path file) throws IOException {
+        return new LinkedHashMap<>(read(file).tensors());
+    }
+}

@@ -1,0 +1,50 @@
+package dev.sluice.io;
+
+import dev.sluice.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/** The contents of a safetensors file that has been read and validated: named tensors plus string metadata. */
+public final class SafeTensorsFile {
+    private final Path file;
+    private final Map<String, Tensor> tensors;
+    private final Map<String, String> metadata;
+
+    SafeTensorsFile(Path file, LinkedHashMap<String, Tensor> tensors, LinkedHashMap<String, String> metadata) {
+        this.file = file;
+        this.tensors = Collections.unmodifiableMap(tensors);
+        this.metadata = Collections.unmodifiableMap(metadata);
+    }
+
+    /** The file this was read from. */
+    public Path file() { return file; }
+
+    /** Tensor names in the order they are listed in the file's header. */
+    public List<String> names() { return List.copyOf(tensors.keySet()); }
+
+    /** True if the file holds a tensor with this name. */
+    public boolean contains(String name) { return tensors.containsKey(name); }
+
+    /**
+     * The tensor with this name.
+     *
+     * @throws NoSuchElementException naming the file and the available names when there is none
+     */
+    public Tensor tensor(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new NoSuchElementException(file + ": no tensor named '" + name + "' (has: " + tensors.keySet() + ")");
+        }
+        return t;
+    }
+
+    /** All tensors, unmodifiable, in header order. */
+    public Map<String, Tensor> tensors() { return tensors; }
+
+    /** The {@code __metadata__} entries (empty when the file has none), unmodifiable. */
+    public Map<String, String> metadata() { return metadata; }
+}
