@@ -1,7 +1,10 @@
 package dev.sluice.cli;
 
 import dev.sluice.backend.cpu.kernels.KernelDispatch;
+import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.GemmBench;
+import dev.sluice.io.AtomicFiles;
+import dev.sluice.io.Json;
 import dev.sluice.bench.MemoryBench;
 import dev.sluice.bench.OpenBlas;
 import picocli.CommandLine.Command;
@@ -29,8 +32,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--min-seconds", description = "Minimum measured time per contender and case (default: ${DEFAULT-VALUE}).")
     double minSeconds = 0.5;
 
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write every measurement as JSON to FILE (atomically).")
+    java.nio.file.Path out;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (!target.equals("cpu")) {
             System.err.println("sluice bench: unknown target '" + target + "'; available: cpu");
             return 2;
@@ -58,13 +64,20 @@ final class BenchCommand implements Callable<Integer> {
 
         int n = quick ? 1 << 20 : 1 << 24, cols = 1024;
         System.out.printf(Locale.ROOT, "%-20s | %3s | %8s | %9s%n", "memory-bound kernel", "thr", "GB/s", "vs copy");
+        List<MemoryBench.Row> memRows = new ArrayList<>();
         for (int t : threads) {
             for (MemoryBench.Row r : MemoryBench.run(n, cols, t, minSeconds)) {
+                memRows.add(r);
                 System.out.printf(Locale.ROOT, "%-20s | %3d | %8.1f | %9.2f%n", r.kernel(), t, r.gbps(), r.ratioToCopy());
             }
         }
         System.out.printf(Locale.ROOT, "%,d floats in rows of %d; GB/s counts each compulsory read and write once; "
                 + "target ≥ 0.80 of copy%n", n, cols);
+        if (out != null) {
+            AtomicFiles.writeString(out, Json.writePretty(BenchReport.toJson(
+                    KernelDispatch.float32().name(), blas.map(OpenBlas::config).orElse(whyNot.toString()), rows, memRows)) + "\n");
+            System.out.println("wrote " + out);
+        }
         return 0;
     }
 }
