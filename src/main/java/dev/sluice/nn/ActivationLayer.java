@@ -1,0 +1,15 @@
+package dev.sluice.nn;
+
+import dev.sluice.tensor.Tensor;
+
+/** A parameter-free layer applying an {@link Activation}, for use in {@link Sequential}. */
+public final class ActivationLayer extends Module {
+    private final Activation activation;
+
+    public ActivationLayer(Activation activation) { this.activation = activation; }
+
+    @Override
+    public Tensor forward(Tensor x) { return activation.apply(x); }
+
+    public Activation activation() { return activation; }
+}
