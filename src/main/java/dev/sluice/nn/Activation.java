@@ -4,7 +4,17 @@ import dev.sluice.tensor.Tensor;
 
 /** Elementwise activation functions. */
 public enum Activation {
-    RELU, /** Exact GELU, x·Φ(x). */ GELU, /** GELU with the tanh approximation (GPT-2). */ GELU_TANH, SILU, TANH, SIGMOID, IDENTITY;
+    RELU,
+    /** Exact GELU, x·Φ(x). */
+    GELU,
+    /** GELU with the tanh approximation (GPT-2). */
+    GELU_TANH,
+    /** x·sigmoid(x). */
+    SILU,
+    TANH,
+    SIGMOID,
+    /** No-op. */
+    IDENTITY;
 
     /** Applies the activation (differentiable). */
     public Tensor apply(Tensor x) {

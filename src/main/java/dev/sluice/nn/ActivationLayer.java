@@ -6,10 +6,12 @@ import dev.sluice.tensor.Tensor;
 public final class ActivationLayer extends Module {
     private final Activation activation;
 
+    /** A layer applying activation. */
     public ActivationLayer(Activation activation) { this.activation = activation; }
 
     @Override
     public Tensor forward(Tensor x) { return activation.apply(x); }
 
+    /** The activation applied. */
     public Activation activation() { return activation; }
 }

@@ -13,8 +13,10 @@ public final class CausalSelfAttention extends Module {
     private final Linear qkv, proj;
     private final Dropout attnDrop, residDrop;
 
+    /** Attention without dropout. */
     public CausalSelfAttention(int dModel, int nHeads, Generator gen) { this(dModel, nHeads, 0.0, gen); }
 
+    /** Attention with dropout on the attention weights and on the output. */
     public CausalSelfAttention(int dModel, int nHeads, double dropout, Generator gen) {
         if (nHeads <= 0 || dModel % nHeads != 0) {
             throw new IllegalArgumentException("CausalSelfAttention: dModel " + dModel + " must be divisible by nHeads " + nHeads);
@@ -49,15 +51,21 @@ public final class CausalSelfAttention extends Module {
             k = kv[0];
             v = kv[1];
         }
-        int tk = k.size(2);
-        Tensor att = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(headDim));
-        att = att.maskedFill(causalMask(t, tk), Double.NEGATIVE_INFINITY).softmax(-1);
-        Tensor y = attnDrop.forward(att).matmul(v);                  // [B, H, T, hd]
+        Tensor y = attnDrop.forward(causalWeights(q, k)).matmul(v);  // [B, H, T, hd]
         y = y.transpose(1, 2).reshape(b, t, dModel);
         return residDrop.forward(proj.forward(y));
     }
 
     private Tensor heads(Tensor x, int b, int t) { return x.reshape(b, t, nHeads, headDim).transpose(1, 2); }
+
+    /**
+     * Softmax(q·kᵀ/√hd) with future keys masked out: q [.., Tq, hd], k [.., Tk, hd] → [.., Tq, Tk], where the Tq
+     * queries are the last Tq of the Tk positions.
+     */
+    static Tensor causalWeights(Tensor q, Tensor k) {
+        Tensor att = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(q.size(-1)));
+        return att.maskedFill(causalMask(q.size(-2), k.size(-2)), Double.NEGATIVE_INFINITY).softmax(-1);
+    }
 
     /** True where query i (the last tq of tk positions) must not see key j: j > i + (tk − tq). */
     static Tensor causalMask(int tq, int tk) {
@@ -69,5 +77,6 @@ public final class CausalSelfAttention extends Module {
         return Tensor.of(m, tq, tk);
     }
 
+    /** Number of heads. */
     public int nHeads() { return nHeads; }
 }

@@ -9,6 +9,7 @@ public final class Dropout extends Module {
     private final double p;
     private final Generator gen;
 
+    /** Drops with probability p, drawing masks from gen. */
     public Dropout(double p, Generator gen) {
         if (p < 0 || p > 1) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
         this.p = p;
@@ -18,5 +19,6 @@ public final class Dropout extends Module {
     @Override
     public Tensor forward(Tensor x) { return NeuralOps.dropout(x, p, isTraining(), gen); }
 
+    /** The drop probability. */
     public double p() { return p; }
 }

@@ -8,6 +8,7 @@ import dev.sluice.tensor.Tensor;
 public final class Embedding extends Module {
     private final Tensor weight;
 
+    /** A table of {@code num} rows of size {@code dim}. */
     public Embedding(int num, int dim, Generator gen) {
         weight = registerParameter("weight", Init.normal(Tensor.zeros(num, dim), 1.0, gen));
     }
@@ -16,5 +17,6 @@ public final class Embedding extends Module {
     @Override
     public Tensor forward(Tensor indices) { return Indexing.embedding(weight, indices); }
 
+    /** The [num, dim] table. */
     public Tensor weight() { return weight; }
 }

@@ -30,6 +30,7 @@ public final class GPT extends Module {
     private final LayerNorm lnF;
     private final Linear head;
 
+    /** A freshly initialised model (all randomness from gen). */
     public GPT(Config cfg, Generator gen) {
         this.cfg = cfg;
         wte = register("wte", new Embedding(cfg.vocabSize(), cfg.dModel(), gen));
@@ -50,6 +51,7 @@ public final class GPT extends Module {
         }
     }
 
+    /** The model sizes. */
     public Config config() { return cfg; }
 
     /** tokens int64 [B, T] (T ≤ contextLength) → logits [B, T, vocab]. */

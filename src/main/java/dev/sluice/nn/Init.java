@@ -67,8 +67,10 @@ public final class Init {
         return normal(t, gain * Math.sqrt(2.0 / (fanIn(t) + fanOut(t))), gen);
     }
 
+    /** Fills with 0. */
     public static Tensor zeros(Tensor t) { return constant(t, 0); }
 
+    /** Fills with 1. */
     public static Tensor ones(Tensor t) { return constant(t, 1); }
 
     /** Fills with a value. */

@@ -18,6 +18,7 @@ public final class KVCache {
     /** Number of cached positions (0 when empty). */
     public int length() { return keys.length == 0 || keys[0] == null ? 0 : keys[0].size(2); }
 
+    /** Number of layers the cache holds. */
     public int layers() { return keys.length; }
 
     /** Drops all cached positions. */
@@ -28,13 +29,9 @@ public final class KVCache {
 
     /** Appends this step's k and v ([B, H, Tnew, hd]) for a layer and returns the full {keys, values}. */
     Tensor[] append(int layer, Tensor k, Tensor v) {
-        if (keys[layer] == null) {
-            keys[layer] = k.detach();
-            values[layer] = v.detach();
-        } else {
-            keys[layer] = Tensor.cat(2, keys[layer], k.detach());
-            values[layer] = Tensor.cat(2, values[layer], v.detach());
-        }
+        // not detached: with grad mode on, gradients flow to earlier positions as in a full forward pass
+        keys[layer] = keys[layer] == null ? k : Tensor.cat(2, keys[layer], k);
+        values[layer] = values[layer] == null ? v : Tensor.cat(2, values[layer], v);
         return new Tensor[] {keys[layer], values[layer]};
     }
 }

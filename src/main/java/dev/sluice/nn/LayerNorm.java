@@ -12,6 +12,7 @@ public final class LayerNorm extends Module {
     /** eps = 1e-5, as PyTorch. */
     public LayerNorm(int dim) { this(dim, 1e-5); }
 
+    /** Layer norm over a last dimension of size dim with the given epsilon. */
     public LayerNorm(int dim, double eps) {
         this.dim = dim;
         this.eps = eps;
@@ -22,7 +23,9 @@ public final class LayerNorm extends Module {
     @Override
     public Tensor forward(Tensor x) { return NeuralOps.layerNorm(x, new int[] {dim}, weight, bias, eps); }
 
+    /** The scale (gamma), [dim]. */
     public Tensor weight() { return weight; }
 
+    /** The shift (beta), [dim]. */
     public Tensor bias() { return bias; }
 }

@@ -12,6 +12,7 @@ public final class Linear extends Module {
     private final Tensor weight;
     private final Tensor bias;
 
+    /** A layer from {@code in} to {@code out} features, with or without bias, initialised from gen. */
     public Linear(int in, int out, boolean bias, Generator gen) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
         this.weight = registerParameter("weight", Init.kaimingUniform(Tensor.zeros(out, in), Math.sqrt(5), gen));
@@ -38,7 +39,9 @@ public final class Linear extends Module {
     /** The [out] bias, or null. */
     public Tensor bias() { return bias; }
 
+    /** Input size. */
     public int inFeatures() { return weight.size(1); }
 
+    /** Output size. */
     public int outFeatures() { return weight.size(0); }
 }

@@ -13,6 +13,7 @@ public final class MLP extends Module {
     private final HookPoint[] hidden;
     private final Activation activation;
 
+    /** Layers sizes[0] → sizes[1] → ... → sizes[n−1]; Linear layers use PyTorch's default init. */
     public MLP(int[] sizes, Activation activation, Generator gen) {
         if (sizes.length < 2) throw new IllegalArgumentException("MLP: needs at least an input and an output size, got " + sizes.length);
         this.activation = activation;
@@ -36,5 +37,6 @@ public final class MLP extends Module {
     /** The i-th Linear layer. */
     public Linear layer(int i) { return layers[i]; }
 
+    /** Number of Linear layers. */
     public int depth() { return layers.length; }
 }

@@ -165,6 +165,7 @@ public abstract class Module {
     /** Puts this module and all descendants in evaluation mode (dropout is the identity). */
     public Module eval() { return train(false); }
 
+    /** True in training mode (the default), false after {@link #eval()}. */
     public boolean isTraining() { return training; }
 
     /** Clears the gradient of every parameter (sets it to null). */

@@ -12,7 +12,7 @@ public final class Sampler {
 
     /**
      * Temperature 0 takes the argmax (first on ties) and draws nothing; otherwise logits/temperature restricted to
-     * the topK largest (0 = all) are sampled from their softmax with one uniform draw from gen.
+     * the topK largest (0 = all; ties with the k-th largest are kept, as nanoGPT) are sampled from their softmax with one uniform draw from gen.
      */
     public static int sample(float[] logits, double temperature, int topK, Generator gen) {
         if (temperature < 0) throw new IllegalArgumentException("sample: temperature must be >= 0, got " + temperature);

@@ -6,6 +6,7 @@ import dev.sluice.tensor.Tensor;
 public final class Sequential extends Module {
     private final Module[] modules;
 
+    /** Registers the modules as "0", "1", ... in order. */
     public Sequential(Module... modules) {
         this.modules = modules.clone();
         for (int i = 0; i < modules.length; i++) register(Integer.toString(i), modules[i]);
@@ -20,5 +21,6 @@ public final class Sequential extends Module {
     /** The i-th module. */
     public Module get(int i) { return modules[i]; }
 
+    /** Number of modules. */
     public int size() { return modules.length; }
 }

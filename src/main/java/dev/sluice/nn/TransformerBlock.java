@@ -15,8 +15,10 @@ public final class TransformerBlock extends Module {
     private final Dropout mlpDrop;
     private final HookPoint resid;
 
+    /** A block without dropout. */
     public TransformerBlock(int dModel, int nHeads, Generator gen) { this(dModel, nHeads, 0.0, gen); }
 
+    /** A block with dropout after attention (weights and output) and after the MLP. */
     public TransformerBlock(int dModel, int nHeads, double dropout, Generator gen) {
         ln1 = register("ln1", new LayerNorm(dModel));
         attn = register("attn", new CausalSelfAttention(dModel, nHeads, dropout, gen));
@@ -36,7 +38,9 @@ public final class TransformerBlock extends Module {
         return resid.forward(x);
     }
 
+    /** The attention sublayer. */
     public CausalSelfAttention attention() { return attn; }
 
+    /** The MLP sublayer. */
     public MLP mlp() { return mlp; }
 }

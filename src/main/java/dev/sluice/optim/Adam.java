@@ -16,6 +16,7 @@ public class Adam extends Optimizer {
     private final Tensor[] m, v;
     private final int[] t;
 
+    /** Adam with the given coefficients. */
     public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps) {
         this(params, lr, beta1, beta2, eps, 0);
     }

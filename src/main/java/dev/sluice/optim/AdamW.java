@@ -9,6 +9,7 @@ import java.util.List;
  * given (pass only the ones to decay, e.g. weights but not biases or norms, if that is wanted).
  */
 public final class AdamW extends Adam {
+    /** AdamW with the given coefficients and decoupled weight decay. */
     public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         super(params, lr, beta1, beta2, eps, weightDecay);
     }

@@ -3,6 +3,7 @@ package dev.sluice.optim;
 /** A learning rate as a function of the (0-based) step. */
 @FunctionalInterface
 public interface LrSchedule {
+    /** The learning rate at a 0-based step. */
     double lr(int step);
 
     /** The same rate at every step. */

@@ -14,6 +14,7 @@ public abstract class Optimizer {
     private double lr;
     private int steps;
 
+    /** Optimises params (copied into an immutable list) with learning rate lr. */
     protected Optimizer(List<Tensor> params, double lr) {
         if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
         this.params = List.copyOf(params);
@@ -39,6 +40,7 @@ public abstract class Optimizer {
         for (Tensor p : params) p.zeroGrad();
     }
 
+    /** The current learning rate. */
     public double lr() { return lr; }
 
     /** Sets the learning rate for the next steps (e.g. from an {@link LrSchedule}). */
@@ -50,5 +52,6 @@ public abstract class Optimizer {
     /** Number of {@link #step()} calls so far. */
     public int stepCount() { return steps; }
 
+    /** The parameters being optimised. */
     public List<Tensor> params() { return params; }
 }

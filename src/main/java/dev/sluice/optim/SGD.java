@@ -13,6 +13,7 @@ public final class SGD extends Optimizer {
     private final boolean nesterov;
     private final Tensor[] buffers;
 
+    /** SGD with momentum, L2 weight decay (added to the gradient) and optional Nesterov momentum. */
     public SGD(List<Tensor> params, double lr, double momentum, double weightDecay, boolean nesterov) {
         super(params, lr);
         if (nesterov && momentum <= 0) throw new IllegalArgumentException("SGD: Nesterov momentum requires momentum > 0");

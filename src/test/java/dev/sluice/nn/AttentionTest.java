@@ -75,6 +75,29 @@ class AttentionTest {
     }
 
     @Test
+    void attentionWeightsGradientCheck() {
+        // q: 2 new positions attending to 4 (2 cached + 2 new), as in cached decoding
+        dev.sluice.testing.OpCheck.op("causal_attention",
+                in -> CausalSelfAttention.causalWeights(in[0], in[1]).matmul(in[2])).input(2, 2, 3).input(2, 4, 3).input(2, 4, 3).run();
+        dev.sluice.testing.OpCheck.op("causal_attention_square",
+                in -> CausalSelfAttention.causalWeights(in[0], in[1]).matmul(in[2])).input(1, 2, 4, 3).input(1, 2, 4, 3).input(4, 3).run();
+    }
+
+    @Test
+    void dropoutOnlyInTrainingMode() {
+        GPT gpt = new GPT(new GPT.Config(12, 16, 32, 2, 2, 0.3), new Generator(8));
+        Tensor tokens = Tensor.of(new long[] {1, 2, 3}, 1, 3);
+        try (var ignored = GradMode.noGrad()) {
+            assertFalse(java.util.Arrays.equals(gpt.forward(tokens).toFloatArray(), gpt.forward(tokens).toFloatArray()));
+            gpt.eval();
+            assertArrayEquals(gpt.forward(tokens).toFloatArray(), gpt.forward(tokens).toFloatArray());
+        }
+        // generation is deterministic (eval mode inside) even for a model left in training mode
+        gpt.train();
+        assertArrayEquals(gpt.generate(new int[] {1}, 8, 0, 0, null), gpt.generate(new int[] {1}, 8, 0, 0, null));
+    }
+
+    @Test
     void hookPointsAreNamed() {
         GPT gpt = new GPT(TINY, new Generator(6));
         assertEquals(List.of("blocks.0.mlp.hidden0", "blocks.0.resid", "blocks.1.mlp.hidden0", "blocks.1.resid"),
@@ -97,6 +120,6 @@ class AttentionTest {
             int s = Sampler.sample(logits, 2.0, 2, g);
             assertTrue(s == 1 || s == 3, "top-2 sampled " + s);
         }
-        assertEquals(0, Sampler.sample(logits, 1.0, 1, g) == 1 ? 0 : 1);
+        assertEquals(1, Sampler.sample(logits, 1.0, 1, g));
     }
 }
