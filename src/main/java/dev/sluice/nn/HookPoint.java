@@ -12,6 +12,9 @@ import java.util.function.UnaryOperator;
 public final class HookPoint extends Module {
     private UnaryOperator<Tensor> hook;
 
+    /** A hook point with no hook (the identity). */
+    public HookPoint() {}
+
     /** Returns x, or {@code hook.apply(x)} when a hook is set. */
     @Override
     public Tensor forward(Tensor x) { return hook == null ? x : hook.apply(x); }

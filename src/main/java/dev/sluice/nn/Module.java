@@ -24,6 +24,9 @@ public abstract class Module {
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
+    /** A module in training mode with nothing registered yet. */
+    protected Module() {}
+
     /** Registers a submodule under {@code name} and returns it (for assignment to a field). */
     protected <T extends Module> T register(String name, T module) {
         checkName(name);
