@@ -10,6 +10,8 @@ module dev.sluice {
     exports dev.sluice.autograd;
     exports dev.sluice.data;
     exports dev.sluice.io;
+    exports dev.sluice.nn;
+    exports dev.sluice.optim;
 
     // picocli reads the command classes reflectively
     opens dev.sluice.cli to info.picocli;

@@ -1,0 +1,82 @@
+package dev.sluice.nn;
+
+import dev.sluice.tensor.Generator;
+import dev.sluice.tensor.Tensor;
+
+/**
+ * Multi-head causal self-attention: each position attends to itself and earlier positions only. Submodules:
+ * {@code qkv} (Linear d → 3d, producing queries, keys and values), {@code proj} (Linear d → d), and dropouts on the
+ * attention weights and the output.
+ */
+public final class CausalSelfAttention extends Module {
+    private final int dModel, nHeads, headDim;
+    private final Linear qkv, proj;
+    private final Dropout attnDrop, residDrop;
+
+    /** Attention without dropout. */
+    public CausalSelfAttention(int dModel, int nHeads, Generator gen) { this(dModel, nHeads, 0.0, gen); }
+
+    /** Attention with dropout on the attention weights and on the output. */
+    public CausalSelfAttention(int dModel, int nHeads, double dropout, Generator gen) {
+        if (nHeads <= 0 || dModel % nHeads != 0) {
+            throw new IllegalArgumentException("CausalSelfAttention: dModel " + dModel + " must be divisible by nHeads " + nHeads);
+        }
+        this.dModel = dModel;
+        this.nHeads = nHeads;
+        this.headDim = dModel / nHeads;
+        qkv = register("qkv", new Linear(dModel, 3 * dModel, true, gen));
+        proj = register("proj", new Linear(dModel, dModel, true, gen));
+        attnDrop = register("attnDrop", new Dropout(dropout, gen));
+        residDrop = register("residDrop", new Dropout(dropout, gen));
+    }
+
+    /** x [B, T, d] → [B, T, d]. */
+    @Override
+    public Tensor forward(Tensor x) { return forward(x, null, 0); }
+
+    /**
+     * With a cache, x holds only the new positions; their keys and values are appended to the cache for
+     * {@code layer}, and the new queries attend to all cached positions (and causally among themselves).
+     */
+    public Tensor forward(Tensor x, KVCache cache, int layer) {
+        if (x.dim() != 3 || x.size(2) != dModel) {
+            throw new IllegalArgumentException("CausalSelfAttention: expected input [B, T, " + dModel + "], got "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        int b = x.size(0), t = x.size(1);
+        Tensor[] parts = qkv.forward(x).chunk(3, -1);
+        Tensor q = heads(parts[0], b, t), k = heads(parts[1], b, t), v = heads(parts[2], b, t);
+        if (cache != null) {
+            Tensor[] kv = cache.append(layer, k, v);
+            k = kv[0];
+            v = kv[1];
+        }
+        Tensor y = attnDrop.forward(causalWeights(q, k)).matmul(v);  // [B, H, T, hd]
+        y = y.transpose(1, 2).reshape(b, t, dModel);
+        return residDrop.forward(proj.forward(y));
+    }
+
+    private Tensor heads(Tensor x, int b, int t) { return x.reshape(b, t, nHeads, headDim).transpose(1, 2); }
+
+    /**
+     * Softmax(q·kᵀ/√hd) with future keys masked out: q [.., Tq, hd], k [.., Tk, hd] → [.., Tq, Tk], where the Tq
+     * queries are the last Tq of the Tk positions.
+     */
+    static Tensor causalWeights(Tensor q, Tensor k) {
+        Tensor att = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(q.size(-1)));
+        return att.maskedFill(causalMask(q.size(-2), k.size(-2)), Double.NEGATIVE_INFINITY).softmax(-1);
+    }
+
+    /** True where query i (the last tq of tk positions) must not see key j: j > i + (tk − tq). */
+    static Tensor causalMask(int tq, int tk) {
+        boolean[] m = new boolean[tq * tk];
+        int offset = tk - tq;
+        for (int i = 0; i < tq; i++) {
+            for (int j = i + offset + 1; j < tk; j++) m[i * tk + j] = true;
+        }
+        return Tensor.of(m, tq, tk);
+    }
+
+    /** Number of heads. */
+    public int nHeads() { return nHeads; }
+}

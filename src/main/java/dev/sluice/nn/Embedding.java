@@ -1,0 +1,22 @@
+package dev.sluice.nn;
+
+import dev.sluice.ops.Indexing;
+import dev.sluice.tensor.Generator;
+import dev.sluice.tensor.Tensor;
+
+/** A lookup table: integer indices of any shape → rows of the [num, dim] weight (init N(0, 1), as PyTorch). */
+public final class Embedding extends Module {
+    private final Tensor weight;
+
+    /** A table of {@code num} rows of size {@code dim}. */
+    public Embedding(int num, int dim, Generator gen) {
+        weight = registerParameter("weight", Init.normal(Tensor.zeros(num, dim), 1.0, gen));
+    }
+
+    /** indices (int32/int64, shape S) → embeddings of shape S + [dim]. */
+    @Override
+    public Tensor forward(Tensor indices) { return Indexing.embedding(weight, indices); }
+
+    /** The [num, dim] table. */
+    public Tensor weight() { return weight; }
+}

@@ -1,0 +1,132 @@
+package dev.sluice.nn;
+
+import dev.sluice.autograd.GradMode;
+import dev.sluice.tensor.DType;
+import dev.sluice.tensor.Generator;
+import dev.sluice.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * A GPT-2-style decoder-only language model: token embedding {@code wte} + learned position embedding {@code wpe},
+ * dropout {@code drop}, {@code nLayers} pre-LN {@link TransformerBlock}s {@code blocks.0 ...}, final LayerNorm
+ * {@code lnF} and a bias-free head {@code head}. Linear and embedding weights start as N(0, 0.02²), biases as 0.
+ */
+public final class GPT extends Module {
+    /** Model sizes. contextLength is the longest sequence (positions) the model sees. */
+    public record Config(int vocabSize, int contextLength, int dModel, int nHeads, int nLayers, double dropout) {
+        public Config {
+            if (vocabSize <= 0 || contextLength <= 0 || dModel <= 0 || nHeads <= 0 || nLayers < 0) {
+                throw new IllegalArgumentException("GPT.Config: sizes must be positive: " + this);
+            }
+            if (dModel % nHeads != 0) throw new IllegalArgumentException("GPT.Config: dModel must be divisible by nHeads");
+        }
+    }
+
+    private final Config cfg;
+    private final Embedding wte, wpe;
+    private final Dropout drop;
+    private final Sequential blocks;
+    private final LayerNorm lnF;
+    private final Linear head;
+
+    /** A freshly initialised model (all randomness from gen). */
+    public GPT(Config cfg, Generator gen) {
+        this.cfg = cfg;
+        wte = register("wte", new Embedding(cfg.vocabSize(), cfg.dModel(), gen));
+        wpe = register("wpe", new Embedding(cfg.contextLength(), cfg.dModel(), gen));
+        drop = register("drop", new Dropout(cfg.dropout(), gen));
+        TransformerBlock[] bs = new TransformerBlock[cfg.nLayers()];
+        for (int i = 0; i < bs.length; i++) bs[i] = new TransformerBlock(cfg.dModel(), cfg.nHeads(), cfg.dropout(), gen);
+        blocks = register("blocks", new Sequential(bs));
+        lnF = register("lnF", new LayerNorm(cfg.dModel()));
+        head = register("head", new Linear(cfg.dModel(), cfg.vocabSize(), false, gen));
+        for (Module m : namedModules().values()) {
+            if (m instanceof Linear l) {
+                Init.normal(l.weight(), 0.02, gen);
+                if (l.bias() != null) Init.zeros(l.bias());
+            } else if (m instanceof Embedding e) {
+                Init.normal(e.weight(), 0.02, gen);
+            }
+        }
+    }
+
+    /** The model sizes. */
+    public Config config() { return cfg; }
+
+    /** tokens int64 [B, T] (T ≤ contextLength) → logits [B, T, vocab]. */
+    @Override
+    public Tensor forward(Tensor tokens) { return forward(tokens, null); }
+
+    /**
+     * With a cache: tokens are the new positions only (following the cache's {@link KVCache#length()} positions);
+     * returns their logits and extends the cache. Without (null): a full forward pass from position 0.
+     */
+    public Tensor forward(Tensor tokens, KVCache cache) {
+        if (tokens.dim() != 2) throw new IllegalArgumentException("GPT: tokens must be [B, T], got " + Arrays.toString(tokens.shape()));
+        int start = cache == null ? 0 : cache.length();
+        int t = tokens.size(1);
+        if (start + t > cfg.contextLength()) {
+            throw new IllegalArgumentException("GPT: " + (start + t) + " positions exceed the context length " + cfg.contextLength());
+        }
+        Tensor pos = Tensor.arange(start, start + t, 1, DType.INT64);
+        Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(pos)));
+        for (int i = 0; i < blocks.size(); i++) x = ((TransformerBlock) blocks.get(i)).forward(x, cache, i);
+        return head.forward(lnF.forward(x));
+    }
+
+    /** An empty cache sized for this model. */
+    public KVCache newCache() { return new KVCache(cfg.nLayers()); }
+
+    /** The i-th transformer block. */
+    public TransformerBlock block(int i) { return (TransformerBlock) blocks.get(i); }
+
+    /**
+     * Continues the prompt by maxNewTokens tokens and returns prompt followed by them. Runs in eval mode under
+     * no-grad. Uses a KV cache: after the prompt is processed once, each step runs only the newest token. When the
+     * sequence outgrows the context, the model sees the last contextLength tokens; as positions are absolute, the
+     * cache is then rebuilt from that cropped window (as the uncached model would recompute it).
+     *
+     * @param temperature 0 for greedy decoding
+     * @param topK        0 to sample from all tokens
+     */
+    public int[] generate(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen) {
+        return run(prompt, maxNewTokens, temperature, topK, gen, true);
+    }
+
+    /** As {@link #generate}, but recomputing the whole (cropped) sequence each step; a reference for testing. */
+    public int[] generateWithoutCache(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen) {
+        return run(prompt, maxNewTokens, temperature, topK, gen, false);
+    }
+
+    private int[] run(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen, boolean useCache) {
+        if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt must hold at least one token");
+        int[] seq = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+        int len = prompt.length;
+        boolean wasTraining = isTraining();
+        eval();
+        try (var ignored = GradMode.noGrad()) {
+            KVCache cache = useCache ? newCache() : null;
+            for (int step = 0; step < maxNewTokens; step++) {
+                Tensor logits;
+                if (useCache && cache.length() > 0 && cache.length() < cfg.contextLength()) {
+                    logits = forward(window(seq, len - 1, len), cache);      // only the newest token
+                } else {
+                    if (useCache) cache.clear();
+                    logits = forward(window(seq, Math.max(0, len - cfg.contextLength()), len), cache);
+                }
+                float[] last = logits.select(0, 0).select(0, logits.size(1) - 1).toFloatArray();
+                seq[len++] = Sampler.sample(last, temperature, topK, gen);
+            }
+        } finally {
+            train(wasTraining);
+        }
+        return seq;
+    }
+
+    private static Tensor window(int[] seq, int from, int to) {
+        long[] ids = new long[to - from];
+        for (int i = from; i < to; i++) ids[i - from] = seq[i];
+        return Tensor.of(ids, 1, ids.length);
+    }
+}

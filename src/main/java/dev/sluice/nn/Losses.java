@@ -1,0 +1,69 @@
+package dev.sluice.nn;
+
+import dev.sluice.autograd.GradMode;
+import dev.sluice.tensor.DType;
+import dev.sluice.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** Loss functions with PyTorch's semantics and mean reduction. */
+public final class Losses {
+    private Losses() {}
+
+    /** Mean squared error, mean over all elements (target broadcast to pred's shape). */
+    public static Tensor mse(Tensor pred, Tensor target) { return pred.sub(target).square().mean(); }
+
+    /** Cross entropy of logits [N, C] or [B, T, C] against int class indices [N] or [B, T]; mean over all targets. */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets) { return crossEntropy(logits, targets, -100, 0); }
+
+    /**
+     * Cross entropy as {@code torch.nn.functional.cross_entropy(logits, targets, ignore_index, label_smoothing)}:
+     * targets equal to {@code ignoreIndex} contribute nothing and the mean is over the others (NaN if there are none);
+     * with label smoothing ε the target distribution is (1−ε)·onehot + ε/C.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, double labelSmoothing) {
+        if (labelSmoothing < 0 || labelSmoothing > 1) {
+            throw new IllegalArgumentException("crossEntropy: labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        if (targets.dtype() != DType.INT64 && targets.dtype() != DType.INT32) {
+            throw new IllegalArgumentException("crossEntropy: targets must be int64 class indices, got " + targets.dtype());
+        }
+        int c = logits.size(-1);
+        int[] lead = Arrays.copyOf(logits.shape(), logits.dim() - 1);
+        if (logits.dim() < 2 || !Arrays.equals(lead, targets.shape())) {
+            throw new IllegalArgumentException("crossEntropy: logits " + Arrays.toString(logits.shape())
+                    + " must be [..., C] with targets of the leading shape, got targets " + Arrays.toString(targets.shape()));
+        }
+        Tensor flatLogits = logits.reshape(-1, c);
+        Tensor valid, safeTargets;
+        try (var ignored = GradMode.noGrad()) {
+            Tensor t = targets.reshape(-1).to(DType.INT64);
+            valid = t.ne(ignoreIndex);
+            // ignored positions gather class 0 and are then weighted by 0, keeping gather's indices in range
+            safeTargets = Tensor.where(valid, t, Tensor.zerosLike(t));
+            if (safeTargets.numel() > 0) {
+                long lo = (long) safeTargets.min().item(), hi = (long) safeTargets.max().item();
+                if (lo < 0 || hi >= c) {
+                    throw new IndexOutOfBoundsException("crossEntropy: target " + (lo < 0 ? lo : hi) + " is out of range [0, " + c + ")");
+                }
+            }
+        }
+        Tensor logp = flatLogits.logSoftmax(-1);
+        Tensor nll = logp.gather(1, safeTargets.unsqueeze(1)).squeeze(1).neg();
+        if (labelSmoothing > 0) {
+            Tensor smooth = logp.mean(1).neg(); // −(1/C) Σ_c log p_c
+            nll = nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing));
+        }
+        Tensor w = valid.to(nll.dtype());
+        return nll.mul(w).sum().div(w.sum());
+    }
+
+    /**
+     * Binary cross entropy on logits, mean over elements: softplus(x) − x·y with softplus computed as
+     * logsumexp(0, x), which is stable for large |x| and has the exact gradient sigmoid(x) − y everywhere.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets) {
+        Tensor softplus = Tensor.stack(-1, Tensor.zerosLike(logits), logits).logsumexp(new int[] {-1}, false);
+        return softplus.sub(logits.mul(targets)).mean();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.sluice.nn;
+
+import dev.sluice.autograd.GradMode;
+import dev.sluice.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Base class of neural-network layers, in the style of {@code torch.nn.Module}. A module owns named parameters
+ * (trainable leaf tensors), buffers (state saved in the {@link #stateDict()} but not trained) and submodules, all
+ * registered explicitly in the constructor so that names are stable: a parameter {@code weight} of a submodule
+ * {@code fc0} is called {@code fc0.weight}.
+ */
+public abstract class Module {
+    private final LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** A module in training mode with nothing registered yet. */
+    protected Module() {}
+
+    /** Registers a submodule under {@code name} and returns it (for assignment to a field). */
+    protected <T extends Module> T register(String name, T module) {
+        checkName(name);
+        if (module == null) throw new IllegalArgumentException("register: module '" + name + "' is null");
+        children.put(name, module);
+        return module;
+    }
+
+    /** Registers a floating-point tensor as a trainable parameter (marks it as requiring grad) and returns it. */
+    protected Tensor registerParameter(String name, Tensor t) {
+        checkName(name);
+        if (!t.isLeaf()) throw new IllegalArgumentException("registerParameter: '" + name + "' must be a leaf tensor (use detach())");
+        t.requiresGrad(true);
+        params.put(name, t);
+        return t;
+    }
+
+    /** Registers a tensor as a buffer: part of the state dict, but not a parameter. */
+    protected Tensor registerBuffer(String name, Tensor t) {
+        checkName(name);
+        buffers.put(name, t);
+        return t;
+    }
+
+    private void checkName(String name) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("module member names must be non-empty and contain no '.', got '" + name + "'");
+        }
+        if (params.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("name '" + name + "' is already registered in " + getClass().getSimpleName());
+        }
+    }
+
+    /** Applies the module. Modules with a single-tensor input override this; the default throws. */
+    public Tensor forward(Tensor x) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement forward(Tensor)");
+    }
+
+    /** The direct submodules by name, in registration order. */
+    public Map<String, Module> children() { return Collections.unmodifiableMap(children); }
+
+    /** This module and all descendants with dotted names ("" for this module). */
+    public LinkedHashMap<String, Module> namedModules() {
+        LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+        collectModules("", out);
+        return out;
+    }
+
+    private void collectModules(String prefix, Map<String, Module> out) {
+        out.put(prefix, this);
+        for (var e : children.entrySet()) e.getValue().collectModules(prefix + e.getKey() + ".", out);
+    }
+
+    private static String strip(String prefix) { return prefix.isEmpty() ? prefix : prefix.substring(0, prefix.length() - 1); }
+
+    /** All parameters with dotted names, in registration order (a tensor shared by two modules appears once). */
+    public LinkedHashMap<String, Tensor> namedParameters() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (var m : namedModules().entrySet()) {
+            String prefix = m.getKey();
+            for (var p : m.getValue().params.entrySet()) {
+                if (seen.add(p.getValue())) out.put(prefix + p.getKey(), p.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** All buffers with dotted names. */
+    public LinkedHashMap<String, Tensor> namedBuffers() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        for (var m : namedModules().entrySet()) {
+            for (var b : m.getValue().buffers.entrySet()) out.put(m.getKey() + b.getKey(), b.getValue());
+        }
+        return out;
+    }
+
+    /** All parameters, in the order of {@link #namedParameters()}. */
+    public List<Tensor> parameters() { return new ArrayList<>(namedParameters().values()); }
+
+    /** Total number of parameter elements. */
+    public int parameterCount() {
+        int n = 0;
+        for (Tensor p : parameters()) n += p.numel();
+        return n;
+    }
+
+    /**
+     * Parameters and buffers by dotted name. The tensors are the module's own (not copies): save them before
+     * training further if a snapshot is wanted.
+     */
+    public Map<String, Tensor> stateDict() {
+        LinkedHashMap<String, Tensor> out = namedParameters();
+        out.putAll(namedBuffers());
+        return out;
+    }
+
+    /**
+     * Copies values from {@code state} into this module's parameters and buffers. Everything is validated first —
+     * missing keys, unexpected keys, shape and dtype mismatches — and an {@link IllegalArgumentException} lists every
+     * problem with the key, the expected and the actual value; only when all entries match is anything copied, so a
+     * failed load leaves the module unchanged.
+     */
+    public void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Tensor> own = stateDict();
+        List<String> problems = new ArrayList<>();
+        for (var e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            Tensor dst = e.getValue();
+            if (src == null) {
+                problems.add("missing key '" + e.getKey() + "' (expected shape " + Arrays.toString(dst.shape()) + ", " + dst.dtype() + ")");
+            } else if (!Arrays.equals(src.shape(), dst.shape())) {
+                problems.add("shape mismatch for '" + e.getKey() + "': expected " + Arrays.toString(dst.shape())
+                        + ", got " + Arrays.toString(src.shape()));
+            } else if (src.dtype() != dst.dtype()) {
+                problems.add("dtype mismatch for '" + e.getKey() + "': expected " + dst.dtype() + ", got " + src.dtype());
+            }
+        }
+        for (String k : state.keySet()) {
+            if (!own.containsKey(k)) problems.add("unexpected key '" + k + "' (expected one of " + own.keySet() + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": " + String.join("; ", problems));
+        }
+        try (var ignored = GradMode.noGrad()) {
+            for (var e : own.entrySet()) e.getValue().copy_(state.get(e.getKey()));
+        }
+    }
+
+    /** Puts this module and all descendants in training mode (dropout active). */
+    public Module train() { return train(true); }
+
+    /** Sets training mode on this module and all descendants. */
+    public Module train(boolean on) {
+        for (Module m : namedModules().values()) m.training = on;
+        return this;
+    }
+
+    /** Puts this module and all descendants in evaluation mode (dropout is the identity). */
+    public Module eval() { return train(false); }
+
+    /** True in training mode (the default), false after {@link #eval()}. */
+    public boolean isTraining() { return training; }
+
+    /** Clears the gradient of every parameter (sets it to null). */
+    public void zeroGrad() {
+        for (Tensor p : parameters()) p.zeroGrad();
+    }
+
+    /** Stops gradients to all parameters (requiresGrad = false), e.g. to fine-tune only some layers. */
+    public Module freeze() {
+        for (Tensor p : parameters()) p.requiresGrad(false);
+        return this;
+    }
+
+    /** Makes all parameters trainable again. */
+    public Module unfreeze() {
+        for (Tensor p : parameters()) p.requiresGrad(true);
+        return this;
+    }
+
+    /** Every {@link HookPoint} in this module tree by dotted name (e.g. {@code blocks.0.resid}). */
+    public LinkedHashMap<String, HookPoint> hookPoints() {
+        LinkedHashMap<String, HookPoint> out = new LinkedHashMap<>();
+        for (var m : namedModules().entrySet()) {
+            if (m.getValue() instanceof HookPoint h && !m.getKey().isEmpty()) out.put(strip(m.getKey()), h);
+        }
+        return out;
+    }
+
+    /** Clears the hooks of all hook points. */
+    public void clearHooks() {
+        for (HookPoint h : hookPoints().values()) h.setHook(null);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sluice.nn;
+
+import dev.sluice.tensor.Generator;
+import dev.sluice.tensor.Tensor;
+
+/**
+ * A pre-LayerNorm transformer block: x + attn(ln1(x)), then x + mlp(ln2(x)) with a 4× GELU MLP. Submodules:
+ * {@code ln1}, {@code attn}, {@code ln2}, {@code mlp} (an {@link MLP}, whose hidden activation is the hook point
+ * {@code mlp.hidden0}), {@code mlpDrop}; hook point {@code resid} sees the residual stream after the block.
+ */
+public final class TransformerBlock extends Module {
+    private final LayerNorm ln1, ln2;
+    private final CausalSelfAttention attn;
+    private final MLP mlp;
+    private final Dropout mlpDrop;
+    private final HookPoint resid;
+
+    /** A block without dropout. */
+    public TransformerBlock(int dModel, int nHeads, Generator gen) { this(dModel, nHeads, 0.0, gen); }
+
+    /** A block with dropout after attention (weights and output) and after the MLP. */
+    public TransformerBlock(int dModel, int nHeads, double dropout, Generator gen) {
+        ln1 = register("ln1", new LayerNorm(dModel));
+        attn = register("attn", new CausalSelfAttention(dModel, nHeads, dropout, gen));
+        ln2 = register("ln2", new LayerNorm(dModel));
+        mlp = register("mlp", new MLP(new int[] {dModel, 4 * dModel, dModel}, Activation.GELU, gen));
+        mlpDrop = register("mlpDrop", new Dropout(dropout, gen));
+        resid = register("resid", new HookPoint());
+    }
+
+    @Override
+    public Tensor forward(Tensor x) { return forward(x, null, 0); }
+
+    /** As {@link #forward(Tensor)}, for the new positions only, using and extending the cache (see {@link KVCache}). */
+    public Tensor forward(Tensor x, KVCache cache, int layer) {
+        x = x.add(attn.forward(ln1.forward(x), cache, layer));
+        x = x.add(mlpDrop.forward(mlp.forward(ln2.forward(x))));
+        return resid.forward(x);
+    }
+
+    /** The attention sublayer. */
+    public CausalSelfAttention attention() { return attn; }
+
+    /** The MLP sublayer. */
+    public MLP mlp() { return mlp; }
+}

@@ -1,0 +1,60 @@
+package dev.sluice.optim;
+
+import dev.sluice.backend.Backends;
+import dev.sluice.backend.View;
+import dev.sluice.internal.Internals;
+import dev.sluice.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * Adam as {@code torch.optim.Adam} (no weight decay): m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g²,
+ * p −= lr·(m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + eps). Runs the backend's fused AdamW kernel (one pass per parameter).
+ */
+public class Adam extends Optimizer {
+    private final double beta1, beta2, eps, weightDecay;
+    private final Tensor[] m, v;
+    private final int[] t;
+
+    /** Adam with the given coefficients. */
+    public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps) {
+        this(params, lr, beta1, beta2, eps, 0);
+    }
+
+    /** Adam with β1 0.9, β2 0.999, eps 1e-8. */
+    public Adam(List<Tensor> params, double lr) { this(params, lr, 0.9, 0.999, 1e-8); }
+
+    /** Shared with AdamW: weightDecay is decoupled (p −= lr·wd·p), not added to the gradient. */
+    Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        super(params, lr);
+        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
+            throw new IllegalArgumentException("Adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.m = new Tensor[this.params.size()];
+        this.v = new Tensor[this.params.size()];
+        this.t = new int[this.params.size()];
+        for (Tensor p : this.params) {
+            if (!p.isContiguous()) throw new IllegalArgumentException("Adam: parameters must be contiguous (the fused kernel updates them in place)");
+        }
+    }
+
+    @Override
+    protected void update(int i, Tensor p, Tensor grad) {
+        if (m[i] == null) {
+            m[i] = Tensor.zerosLike(p);
+            v[i] = Tensor.zerosLike(p);
+        }
+        // per-parameter step count, as PyTorch: a parameter without a gradient for a while keeps its own bias correction
+        int step = ++t[i];
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        Tensor g = grad.dtype() == p.dtype() ? grad : grad.to(p.dtype());
+        View pv = Internals.view(p);
+        Backends.of(p.device()).adamw(pv, Internals.view(g), Internals.view(m[i]), Internals.view(v[i]),
+                lr(), beta1, beta2, eps, weightDecay, bc1, bc2);
+        pv.storage().bumpVersion(); // in-place write: autograd must see that p changed
+    }
+}
