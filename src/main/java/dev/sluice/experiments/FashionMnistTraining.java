@@ -1,0 +1,170 @@
+package dev.sluice.experiments;
+
+import dev.sluice.autograd.GradMode;
+import dev.sluice.data.Batch;
+import dev.sluice.data.DataLoader;
+import dev.sluice.data.TensorDataset;
+import dev.sluice.io.FashionMnist;
+import dev.sluice.nn.Activation;
+import dev.sluice.nn.Losses;
+import dev.sluice.nn.MLP;
+import dev.sluice.optim.AdamW;
+import dev.sluice.tensor.Generator;
+import dev.sluice.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The main job: an MLP (784-512-256-10, ReLU) trained with AdamW on Fashion-MNIST, evaluated on the 10,000 test images
+ * after every epoch. Everything random (initialisation, shuffling) comes from one seed, so a run is reproducible.
+ */
+public final class FashionMnistTraining {
+    /** Pixel mean and standard deviation of the Fashion-MNIST training set, used to standardise inputs. */
+    private static final double PIXEL_MEAN = 0.2860, PIXEL_STD = 0.3530;
+
+    /**
+     * @param trainLimit use only the first N training images (0 = all); for quick runs and CI
+     * @param testLimit  evaluate on only the first N test images (0 = all)
+     */
+    public record Config(Path dataDir, int epochs, int batchSize, double lr, double weightDecay, long seed,
+                         int trainLimit, int testLimit, int[] hiddenSizes) {
+        public Config {
+            if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+            if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+            if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+            if (trainLimit < 0 || testLimit < 0) throw new IllegalArgumentException("limits must be >= 0");
+        }
+
+        /** The defaults of {@code sluice train fashion-mnist}. */
+        public static Config defaults() {
+            return new Config(FashionMnist.defaultDirectory(), 5, 128, 1e-3, 1e-4, 0, 0, 0, new int[] {512, 256});
+        }
+
+        public Config withEpochs(int e) { return new Config(dataDir, e, batchSize, lr, weightDecay, seed, trainLimit, testLimit, hiddenSizes); }
+        public Config withLimits(int train, int test) { return new Config(dataDir, epochs, batchSize, lr, weightDecay, seed, train, test, hiddenSizes); }
+    }
+
+    /** One epoch's numbers: mean training loss and accuracy over the epoch's batches, test accuracy at its end. */
+    public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double testAccuracy,
+                             double seconds, double examplesPerSecond) {}
+
+    /** The whole run. {@code seconds} counts training and evaluation, not data loading. */
+    public record Result(Config config, List<EpochStats> epochs, int trainExamples, int testExamples, double seconds,
+                         String kernels, int threads) {
+        public double testAccuracy() { return epochs.getLast().testAccuracy(); }
+
+        /** Examples trained per second over the whole run (training time only). */
+        public double examplesPerSecond() {
+            double trainSeconds = 0;
+            for (EpochStats e : epochs) trainSeconds += e.seconds();
+            return (double) trainExamples * epochs.size() / trainSeconds;
+        }
+
+        /** The JSON object written by {@code --out}. */
+        public Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("task", "fashion-mnist-mlp");
+            json.put("test_accuracy", testAccuracy());
+            json.put("epochs", epochs.size());
+            json.put("seconds", seconds);
+            json.put("examples_per_second", examplesPerSecond());
+            json.put("train_examples", trainExamples);
+            json.put("test_examples", testExamples);
+            json.put("batch_size", config.batchSize());
+            json.put("learning_rate", config.lr());
+            json.put("weight_decay", config.weightDecay());
+            json.put("seed", config.seed());
+            json.put("kernels", kernels);
+            json.put("threads", threads);
+            List<Object> perEpoch = new ArrayList<>();
+            for (EpochStats e : epochs) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("epoch", e.epoch());
+                m.put("train_loss", e.trainLoss());
+                m.put("train_accuracy", e.trainAccuracy());
+                m.put("test_accuracy", e.testAccuracy());
+                m.put("seconds", e.seconds());
+                m.put("examples_per_second", e.examplesPerSecond());
+                perEpoch.add(m);
+            }
+            json.put("per_epoch", perEpoch);
+            return json;
+        }
+    }
+
+    private FashionMnistTraining() {}
+
+    /** Loads the data, trains and evaluates; {@code progress} receives each epoch's numbers as it finishes. */
+    public static Result run(Config cfg, Consumer<EpochStats> progress) throws IOException {
+        TensorDataset train = dataset(FashionMnist.load(cfg.dataDir(), true), cfg.trainLimit());
+        TensorDataset test = dataset(FashionMnist.load(cfg.dataDir(), false), cfg.testLimit());
+
+        Generator gen = new Generator(cfg.seed());
+        int[] sizes = new int[cfg.hiddenSizes().length + 2];
+        sizes[0] = train.inputs().size(1);
+        System.arraycopy(cfg.hiddenSizes(), 0, sizes, 1, cfg.hiddenSizes().length);
+        sizes[sizes.length - 1] = 10;
+        MLP model = new MLP(sizes, Activation.RELU, gen);
+        AdamW optimizer = new AdamW(model.parameters(), cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
+        DataLoader loader = new DataLoader(train, cfg.batchSize(), true, false, gen);
+
+        List<EpochStats> history = new ArrayList<>();
+        long runStart = System.nanoTime();
+        for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+            long start = System.nanoTime();
+            model.train();
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            for (Batch batch : loader) {
+                Tensor logits = model.forward(batch.inputs());
+                Tensor loss = Losses.crossEntropy(logits, batch.targets());
+                optimizer.zeroGrad();
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item() * batch.size();
+                correct += countCorrect(logits.detach(), batch.targets());
+                seen += batch.size();
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            double testAccuracy = evaluate(model, test);
+            EpochStats stats = new EpochStats(epoch, lossSum / seen, (double) correct / seen, testAccuracy,
+                    trainSeconds, seen / trainSeconds);
+            history.add(stats);
+            progress.accept(stats);
+        }
+        double seconds = (System.nanoTime() - runStart) / 1e9;
+        return new Result(cfg, history, train.size(), test.size(), seconds,
+                dev.sluice.backend.cpu.CpuBackend.INSTANCE.float32Kernels().name(),
+                dev.sluice.backend.cpu.Parallel.threads());
+    }
+
+    /** Accuracy of {@code model} on {@code data}, in eval mode without building a graph. */
+    public static double evaluate(MLP model, TensorDataset data) {
+        model.eval();
+        long correct = 0;
+        try (var ignored = GradMode.noGrad()) {
+            for (Batch batch : new DataLoader(data, 1000, false, false, null)) {
+                correct += countCorrect(model.forward(batch.inputs()), batch.targets());
+            }
+        }
+        return (double) correct / data.size();
+    }
+
+    private static long countCorrect(Tensor logits, Tensor targets) {
+        return (long) logits.argmax(1).eq(targets).to(dev.sluice.tensor.DType.INT64).sum().item();
+    }
+
+    /** Images standardised with the training-set pixel statistics, flattened to [N, 784]; int64 labels. */
+    private static TensorDataset dataset(FashionMnist.Split split, int limit) {
+        int n = limit == 0 ? split.count() : Math.min(limit, split.count());
+        Tensor images = split.imagesTensor().narrow(0, 0, n).sub(PIXEL_MEAN).div(PIXEL_STD).contiguous();
+        Tensor labels = split.labelsTensor().narrow(0, 0, n).contiguous();
+        return new TensorDataset(images, labels);
+    }
+}
