@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         var cfg = new FashionMnistTraining.Config(data, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit,
                 new int[] {512, 256});
-        System.out.printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %g%n",
+        System.out.printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %s%n",
                 data, epochs, batchSize, lr);
         FashionMnistTraining.Result result;
         try {
