@@ -10,16 +10,20 @@ import java.util.Map;
 public final class BenchReport {
     private BenchReport() {}
 
-    public static Map<String, Object> toJson(String kernels, String peer, List<GemmBench.Row> gemm,
-                                             List<MemoryBench.Row> memory) {
+    /** Date, Java, CPU count and kernel name: what a reader needs to reproduce the numbers. */
+    public static Map<String, Object> header(String kernels) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("date", Instant.now().toString());
         json.put("java", Runtime.version().toString());
         json.put("cpus", Runtime.getRuntime().availableProcessors());
+        json.put("os_arch", System.getProperty("os.arch"));
         json.put("kernels", kernels);
-        json.put("gemm_peer", peer);
+        return json;
+    }
+
+    public static Map<String, Object> gemm(String peer, List<GemmBench.Row> rows) {
         List<Object> g = new ArrayList<>();
-        for (GemmBench.Row r : gemm) {
+        for (GemmBench.Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("case", r.c().name());
             m.put("layout", r.c().layout().name());
@@ -34,9 +38,15 @@ public final class BenchReport {
             m.put("max_rel_diff", Double.isNaN(r.maxRelDiff()) ? null : r.maxRelDiff());
             g.add(m);
         }
-        json.put("gemm", g);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("peer", peer);
+        json.put("rows", g);
+        return json;
+    }
+
+    public static List<Object> memory(List<MemoryBench.Row> rows) {
         List<Object> mem = new ArrayList<>();
-        for (MemoryBench.Row r : memory) {
+        for (MemoryBench.Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kernel", r.kernel());
             m.put("threads", r.threads());
@@ -45,7 +55,6 @@ public final class BenchReport {
             m.put("ratio_to_copy", r.ratioToCopy());
             mem.add(m);
         }
-        json.put("memory", mem);
-        return json;
+        return mem;
     }
 }
