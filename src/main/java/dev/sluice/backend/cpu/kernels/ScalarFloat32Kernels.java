@@ -5,7 +5,7 @@ import dev.sluice.backend.ReduceOp;
 import dev.sluice.backend.UnaryOp;
 
 /** TEMPORARY (replaced by the kernels branch). */
-public final class ScalarFloat32Kernels implements Float32Kernels {
+public class ScalarFloat32Kernels implements Float32Kernels {
     public String name() { return "scalar"; }
     public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) out[outOff + i] = (float) op.apply(x[xOff + i * xStride]);
