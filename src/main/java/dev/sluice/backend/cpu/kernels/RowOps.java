@@ -28,8 +28,18 @@ final class RowOps {
 
     /** max of x[off .. off+n), NaN if any element is NaN, −∞ when empty. */
     static float max(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i += V) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), acc2 = acc;
+        int i = 0;
+        // two independent chains: a NaN-aware lanewise MAX is several instructions deep
+        for (int bound = n - 2 * V; i <= bound; i += 2 * V) {
+            acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, off + i));
+            acc2 = acc2.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, off + i + V));
+        }
+        acc = acc.lanewise(VectorOperators.MAX, acc2);
+        for (int bound = S.loopBound(n); i < bound; i += V) {
+            acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, off + i));
+        }
+        if (i < n) { // ragged end: masked lanes keep the identity
             VectorMask<Float> m = S.indexInRange(i, n);
             acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, off + i, m), m);
         }
@@ -39,8 +49,18 @@ final class RowOps {
 
     /** min of x[off .. off+n), NaN if any element is NaN, +∞ when empty. */
     static float min(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
-        for (int i = 0; i < n; i += V) {
+        FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), acc2 = acc;
+        int i = 0;
+        // two independent chains: a NaN-aware lanewise MIN is several instructions deep
+        for (int bound = n - 2 * V; i <= bound; i += 2 * V) {
+            acc = acc.lanewise(VectorOperators.MIN, FloatVector.fromArray(S, x, off + i));
+            acc2 = acc2.lanewise(VectorOperators.MIN, FloatVector.fromArray(S, x, off + i + V));
+        }
+        acc = acc.lanewise(VectorOperators.MIN, acc2);
+        for (int bound = S.loopBound(n); i < bound; i += V) {
+            acc = acc.lanewise(VectorOperators.MIN, FloatVector.fromArray(S, x, off + i));
+        }
+        if (i < n) { // ragged end: masked lanes keep the identity
             VectorMask<Float> m = S.indexInRange(i, n);
             acc = acc.lanewise(VectorOperators.MIN, FloatVector.fromArray(S, x, off + i, m), m);
         }

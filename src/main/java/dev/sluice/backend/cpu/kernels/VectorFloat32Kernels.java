@@ -58,12 +58,13 @@ final class VectorFloat32Kernels implements Float32Kernels {
             REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
             return;
         }
-        FloatVector aB = aStride == 0 ? FloatVector.broadcast(S, a[aOff]) : null;
-        FloatVector bB = bStride == 0 ? FloatVector.broadcast(S, b[bOff]) : null;
+        // broadcast scalars are re-broadcast per iteration (loop-invariant, hoisted by the JIT); holding a nullable
+        // vector instead would force it onto the heap
+        float a0 = a[aOff], b0 = b[bOff];
         for (int i = 0; i < n; i += V) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector av = aB != null ? aB : FloatVector.fromArray(S, a, aOff + i, m);
-            FloatVector bv = bB != null ? bB : FloatVector.fromArray(S, b, bOff + i, m);
+            FloatVector av = aStride == 0 ? FloatVector.broadcast(S, a0) : FloatVector.fromArray(S, a, aOff + i, m);
+            FloatVector bv = bStride == 0 ? FloatVector.broadcast(S, b0) : FloatVector.fromArray(S, b, bOff + i, m);
             binary(op, av, bv).intoArray(out, outOff + i, m);
         }
     }
