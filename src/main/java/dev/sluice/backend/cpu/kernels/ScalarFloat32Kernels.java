@@ -58,7 +58,12 @@ public final class ScalarFloat32Kernels implements Float32Kernels {
             for (int p = 0; p < k; p++) {
                 float av = a[aOff + i * aRs + p * aCs];
                 int bRow = bOff + p * bRs;
-                for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j * bCs];
+                if (bCs == 1) {
+                    // unit stride written out so the JIT can auto-vectorise the common row-major case
+                    for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
+                } else {
+                    for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j * bCs];
+                }
             }
         }
     }

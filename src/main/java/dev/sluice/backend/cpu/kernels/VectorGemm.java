@@ -30,14 +30,25 @@ final class VectorGemm {
     static final int MC = 144;
     /** Columns of a packed B block (a multiple of NR). */
     static final int NC = 64 * NR;
-    /** Below this many multiply-adds a product runs on one thread (forking costs more than it saves). */
-    private static final long PARALLEL_MIN_FMAS = 1L << 20;
+    /**
+     * Below this many multiply-adds a product runs on one thread: forking costs more than it saves, and CpuMatmul
+     * already runs batches of products under 2²² flops in parallel over the batch.
+     */
+    private static final long PARALLEL_MIN_FMAS = 1L << 21;
 
-    /** Per-thread pack buffers and edge scratch, reused across calls (no allocation per call once warm). */
+    /**
+     * Per-thread pack buffers and edge scratch, reused across calls (no allocation per call once warm). They grow to
+     * the largest block this thread has packed, so threads that only ever see small products stay small.
+     */
     private static final class Buffers {
-        final float[] a = new float[MC * KC];
-        final float[] b = new float[KC * NC];
+        float[] a = new float[0];
+        float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+
+        void ensure(int aFloats, int bFloats) {
+            if (a.length < aFloats) a = new float[aFloats];
+            if (b.length < bFloats) b = new float[bFloats];
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -71,6 +82,8 @@ final class VectorGemm {
     private static void blocked(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
                                 float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int cRs, boolean accumulate) {
         Buffers buf = BUFFERS.get();
+        int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(j1 - j0, NR)), mcMax = Math.min(MC, roundUp(i1 - i0, MR));
+        buf.ensure(mcMax * kcMax, kcMax * ncMax);
         float[] ap = buf.a, bp = buf.b, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
@@ -99,6 +112,8 @@ final class VectorGemm {
             }
         }
     }
+
+    private static int roundUp(int x, int multiple) { return (x + multiple - 1) / multiple * multiple; }
 
     /** Copies the valid mr×nr corner of a scratch tile into C (or adds it). */
     private static void storeEdge(float[] tile, float[] c, int cIdx, int cRs, int mr, int nr, boolean add) {

@@ -207,7 +207,8 @@ class Float32KernelsAgreementTest {
     @Test
     void gemmAgreesOnAwkwardShapesLayoutsAndAccumulate() {
         int[][] shapes = {{1, 1, 1}, {1, 513, 3}, {257, 1, 31}, {97, 131, 7}, {300, 200, 100}, {2, 3, 0}, {0, 5, 3},
-                {4, 0, 2}, {13, 37, 300}, {150, 33, 17}, {7, 2100, 5}, {31, 64, 257}, {6, 32, 8}, {5, 31, 1}};
+                {4, 0, 2}, {13, 37, 300}, {150, 33, 17}, {7, 2100, 5}, {31, 64, 257}, {6, 32, 8}, {5, 31, 1},
+                {1000, 20, 150}, {64, 2100, 20}}; // the last two are big enough to split rows / columns over threads
         SplittableRandom rnd = new SplittableRandom(16);
         for (int[] s : shapes) {
             for (Layout layout : Layout.values()) {

@@ -14,10 +14,11 @@ public final class GemmBench {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        boolean withScalar = args.length > 2 && args[2].equals("scalar");
         SplittableRandom rnd = new SplittableRandom(1);
         float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
         for (int i = 0; i < a.length; i++) { a[i] = (float) rnd.nextDouble(-1, 1); b[i] = (float) rnd.nextDouble(-1, 1); }
-        for (Float32Kernels k : new Float32Kernels[] {KernelDispatch.float32()}) {
+        for (Float32Kernels k : withScalar ? new Float32Kernels[] {KernelDispatch.scalar(), KernelDispatch.float32()} : new Float32Kernels[] {KernelDispatch.float32()}) {
             for (String layout : new String[] {"A·B", "Aᵀ·B", "A·Bᵀ"}) {
                 int aRs = layout.equals("Aᵀ·B") ? 1 : n, aCs = layout.equals("Aᵀ·B") ? n : 1;
                 int bRs = layout.equals("A·Bᵀ") ? 1 : n, bCs = layout.equals("A·Bᵀ") ? n : 1;
