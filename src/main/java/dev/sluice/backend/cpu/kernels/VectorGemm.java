@@ -24,7 +24,7 @@ final class VectorGemm {
     static final int MR = 6;
     /** Columns of a micro-tile: two vectors. */
     static final int NR = 2 * V;
-    /** Depth of a packed block: a kc×NR strip of B (16 KiB at 512 bits) stays in L1 across the MR strips of A. */
+    /** Depth of a packed block: a kc×NR strip of B (32 KiB at 512 bits, 16 KiB at 256) is reused from L1/L2 across the MR strips of A. */
     static final int KC = 256;
     /** Rows of a packed A block (a multiple of MR): mc×kc floats ≈ 144 KiB, well inside L2. */
     static final int MC = 144;
