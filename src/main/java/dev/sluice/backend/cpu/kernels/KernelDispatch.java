@@ -1,9 +1,88 @@
 package dev.sluice.backend.cpu.kernels;
 
-/** TEMPORARY (replaced by the kernels branch). */
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Chooses the float32 kernels for this JVM, once.
+ *
+ * <p>The Vector API kernels are used when the incubator module {@code jdk.incubator.vector} is in the boot layer
+ * (it is when Sluice runs as a module, or with {@code --add-modules jdk.incubator.vector}) and the preferred vector
+ * species is at least 256 bits wide (narrower vectors do not pay for themselves). Otherwise one warning naming the
+ * reason goes to the {@code dev.sluice} {@link System.Logger} and the scalar kernels are used.
+ *
+ * <p>Override with the system property {@code sluice.kernels} or the environment variable {@code SLUICE_KERNELS}:
+ * {@code scalar} or {@code vector} (the latter still needs the module; without it the fallback warns as above).
+ *
+ * <p>This class never links against {@code jdk.incubator.vector} itself: the vector implementation is loaded
+ * reflectively, only after the module has been found, so it runs on a plain class path.
+ */
 public final class KernelDispatch {
-    private static final Float32Kernels K = new ScalarFloat32Kernels();
+    /** Text that starts every fallback warning (tests look for it). */
+    static final String WARNING_PREFIX = "sluice: using scalar float32 kernels: ";
+    private static final String VECTOR_CLASS = "dev.sluice.backend.cpu.kernels.VectorFloat32Kernels";
+    private static final String MODULE = "jdk.incubator.vector";
+    private static final int MIN_BITS = 256;
+
     private KernelDispatch() {}
-    public static Float32Kernels float32() { return K; }
-    public static Float32Kernels scalar() { return K; }
+
+    // Holder idioms: each choice is made on first use, exactly once, so the warning is printed at most once.
+    private static final class Scalar {
+        static final Float32Kernels KERNELS = new ScalarFloat32Kernels();
+    }
+
+    private static final class Chosen {
+        static final Float32Kernels KERNELS = select(configuredOverride(), KernelDispatch::warn);
+    }
+
+    /** The kernels the CPU backend uses: vectorised when available (see the class comment), else scalar. */
+    public static Float32Kernels float32() { return Chosen.KERNELS; }
+
+    /** The plain-Java reference kernels, always available; tests compare the fast kernels against these. */
+    public static Float32Kernels scalar() { return Scalar.KERNELS; }
+
+    /** The override from {@code sluice.kernels} or {@code SLUICE_KERNELS}, or null when neither is set. */
+    static String configuredOverride() {
+        String v = System.getProperty("sluice.kernels");
+        if (v == null || v.isBlank()) v = System.getenv("SLUICE_KERNELS");
+        return v == null || v.isBlank() ? null : v.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Picks kernels for an override ({@code "scalar"}, {@code "vector"} or null for automatic), reporting every
+     * reason for falling back (or for ignoring a bad override) to {@code warn}. Not cached: {@link #float32()} caches.
+     */
+    static Float32Kernels select(String override, Consumer<String> warn) {
+        if ("scalar".equals(override)) return scalar();
+        boolean forced = "vector".equals(override);
+        if (override != null && !forced) {
+            warn.accept("sluice: ignoring unknown kernel choice '" + override
+                    + "' (sluice.kernels / SLUICE_KERNELS accept scalar or vector)");
+        }
+        Optional<Module> module = ModuleLayer.boot().findModule(MODULE);
+        if (module.isEmpty()) {
+            warn.accept(WARNING_PREFIX + "module " + MODULE + " is not available (run Sluice as a module or add "
+                    + "--add-modules " + MODULE + " to the java command line)");
+            return scalar();
+        }
+        try {
+            Class<?> cls = Class.forName(VECTOR_CLASS, true, KernelDispatch.class.getClassLoader());
+            int bits = (int) cls.getDeclaredMethod("preferredBits").invoke(null);
+            if (bits < MIN_BITS && !forced) {
+                warn.accept(WARNING_PREFIX + "the preferred vector width is " + bits + " bits (< " + MIN_BITS
+                        + "); set sluice.kernels=vector to use it anyway");
+                return scalar();
+            }
+            return (Float32Kernels) cls.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            warn.accept(WARNING_PREFIX + "the vector kernels failed to load (" + cause + ")");
+            return scalar();
+        }
+    }
+
+    private static void warn(String message) {
+        System.getLogger("dev.sluice").log(System.Logger.Level.WARNING, message);
+    }
 }

@@ -1,0 +1,175 @@
+package dev.sluice.backend.cpu.kernels;
+
+import dev.sluice.backend.BinaryOp;
+import dev.sluice.backend.ReduceOp;
+import dev.sluice.backend.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Float32Kernels} on the {@code jdk.incubator.vector} API at {@link FloatVector#SPECIES_PREFERRED} width.
+ *
+ * <p>Only {@link KernelDispatch} creates this class, reflectively, after checking that the incubator module is
+ * present; nothing else may link against it. Loops run whole vectors and finish the ragged end with a masked vector
+ * (so the tail takes the same arithmetic as the body); layouts the fast paths do not cover (general strides) fall
+ * back to the scalar reference. Results agree with {@link ScalarFloat32Kernels} to float32 rounding (sums are
+ * accumulated in float lanes rather than doubles, so the order of additions differs).
+ */
+final class VectorFloat32Kernels implements Float32Kernels {
+    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final int V = S.length();
+    private static final Float32Kernels REF = new ScalarFloat32Kernels();
+
+    /** Width of the preferred species in bits; the dispatcher refuses species narrower than 256. */
+    static int preferredBits() { return S.vectorBitSize(); }
+
+    @Override
+    public String name() { return "vector-" + S.vectorBitSize(); }
+
+    // unary: out[n] = op(x[n]); contiguous x only (other strides use the reference)
+    @Override
+    public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
+        if (xStride != 1) { REF.unary(op, x, xOff, xStride, out, outOff, n); return; }
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.apply(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    // unaryBackward: x[n], y[n], g[n] -> out[n]
+    @Override
+    public void unaryBackward(UnaryOp op, float[] x, int xOff, float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector xv = FloatVector.fromArray(S, x, xOff + i, m);
+            FloatVector yv = FloatVector.fromArray(S, y, yOff + i, m);
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i, m);
+            VectorMath.backward(op, xv, yv, gv).intoArray(out, outOff + i, m);
+        }
+    }
+
+    // binary: a[n] (stride 0|1), b[n] (stride 0|1) -> out[n]; other strides use the reference
+    @Override
+    public void binary(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                       float[] out, int outOff, int n) {
+        if ((aStride & ~1) != 0 || (bStride & ~1) != 0 || n <= 0) {
+            REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
+            return;
+        }
+        // broadcast scalars are re-broadcast per iteration (loop-invariant, hoisted by the JIT); holding a nullable
+        // vector instead would force it onto the heap
+        float a0 = a[aOff], b0 = b[bOff];
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector av = aStride == 0 ? FloatVector.broadcast(S, a0) : FloatVector.fromArray(S, a, aOff + i, m);
+            FloatVector bv = bStride == 0 ? FloatVector.broadcast(S, b0) : FloatVector.fromArray(S, b, bOff + i, m);
+            binary(op, av, bv).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** op(a, b) lanewise; mirrors {@link BinaryOp#apply(double, double)} (comparisons give 1f/0f). */
+    private static FloatVector binary(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case POW -> a.lanewise(VectorOperators.POW, b);
+            // the Vector API's MAX/MIN follow Math.max/min, which propagate NaN as the reference does
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case EQ -> ones(a.compare(VectorOperators.EQ, b));
+            case NE -> ones(a.compare(VectorOperators.NE, b));
+            case LT -> ones(a.compare(VectorOperators.LT, b));
+            case LE -> ones(a.compare(VectorOperators.LE, b));
+            case GT -> ones(a.compare(VectorOperators.GT, b));
+            case GE -> ones(a.compare(VectorOperators.GE, b));
+            case AND -> ones(a.compare(VectorOperators.NE, 0f).and(b.compare(VectorOperators.NE, 0f)));
+            case OR -> ones(a.compare(VectorOperators.NE, 0f).or(b.compare(VectorOperators.NE, 0f)));
+        };
+    }
+
+    private static FloatVector ones(VectorMask<Float> m) {
+        return FloatVector.zero(S).blend(FloatVector.broadcast(S, 1f), m);
+    }
+
+    // reduce: x[n] -> scalar
+    @Override
+    public float reduce(ReduceOp op, float[] x, int off, int n) {
+        return switch (op) {
+            case SUM -> RowOps.sum(x, off, n);
+            case MAX -> RowOps.max(x, off, n);
+            case MIN -> RowOps.min(x, off, n);
+        };
+    }
+
+    // reduceInto: acc[n] = op(acc[n], x[n])
+    @Override
+    public void reduceInto(ReduceOp op, float[] x, int off, float[] acc, int accOff, int n) {
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector xv = FloatVector.fromArray(S, x, off + i, m);
+            FloatVector av = FloatVector.fromArray(S, acc, accOff + i, m);
+            FloatVector r = switch (op) {
+                case SUM -> av.add(xv);
+                case MAX -> av.max(xv); // NaN-propagating, as ReduceOp.combine
+                case MIN -> av.min(xv);
+            };
+            r.intoArray(acc, accOff + i, m);
+        }
+    }
+
+    // gemm: A[m×k] (any strides) · B[k×n] (any strides) -> C[m×n] (row stride cRs)
+    @Override
+    public void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                     float[] c, int cOff, int cRs, boolean accumulate) {
+        VectorGemm.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
+    }
+
+    // softmaxRows: x[rows×cols] -> out[rows×cols]
+    @Override
+    public void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log) {
+        RowOps.softmax(x, xOff, out, outOff, rows, cols, log);
+    }
+
+    // softmaxBackwardRows: y[rows×cols], g[rows×cols] -> dx[rows×cols]
+    @Override
+    public void softmaxBackwardRows(float[] y, int yOff, float[] g, int gOff, float[] dx, int dxOff, int rows, int cols, boolean log) {
+        RowOps.softmaxBackward(y, yOff, g, gOff, dx, dxOff, rows, cols, log);
+    }
+
+    // layerNormRows: x[rows×cols], gamma[cols]?, beta[cols]? -> y[rows×cols], mean[rows], rstd[rows]
+    @Override
+    public void layerNormRows(float[] x, int xOff, float[] gamma, float[] beta, float[] y, int yOff, float[] mean, float[] rstd,
+                              int rows, int cols, float eps) {
+        RowOps.layerNorm(x, xOff, gamma, beta, y, yOff, mean, rstd, rows, cols, eps);
+    }
+
+    // layerNormBackwardRows: g, x [rows×cols], mean, rstd [rows], gamma[cols]? -> dx[rows×cols], dgamma, dbeta [cols] (+=)
+    @Override
+    public void layerNormBackwardRows(float[] g, int gOff, float[] x, int xOff, float[] mean, float[] rstd, float[] gamma,
+                                      float[] dx, int dxOff, float[] dgamma, float[] dbeta, int rows, int cols) {
+        RowOps.layerNormBackward(g, gOff, x, xOff, mean, rstd, gamma, dx, dxOff, dgamma, dbeta, rows, cols);
+    }
+
+    // adamw: p, g, m, v [n], updated in place
+    @Override
+    public void adamw(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                      float lr, float beta1, float beta2, float eps, float wd, float bc1, float bc2) {
+        float lrWd = lr * wd;
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i, k);
+            FloatVector mv = FloatVector.fromArray(S, m, mOff + i, k).mul(beta1).add(gv.mul(1 - beta1));
+            FloatVector vv = FloatVector.fromArray(S, v, vOff + i, k).mul(beta2).add(gv.mul(1 - beta2).mul(gv));
+            FloatVector pv = FloatVector.fromArray(S, p, pOff + i, k);
+            FloatVector step = mv.div(bc1).mul(lr).div(vv.div(bc2).sqrt().add(eps));
+            pv = pv.sub(step.add(pv.mul(lrWd)));
+            mv.intoArray(m, mOff + i, k);
+            vv.intoArray(v, vOff + i, k);
+            pv.intoArray(p, pOff + i, k);
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package dev.sluice.backend.cpu.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sluice.backend.BinaryOp;
+import dev.sluice.backend.ReduceOp;
+import dev.sluice.backend.UnaryOp;
+import java.util.EnumSet;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector kernels must agree with the scalar reference on awkward sizes (empty, 1, primes, non-multiples of the
+ * vector length), offsets, strides and special values. Exact where both sides round one float operation the same
+ * way (relu, max, +, ×, comparisons); otherwise within a relative tolerance scaled to the magnitudes involved
+ * (sums are accumulated in a different order and precision).
+ */
+class Float32KernelsAgreementTest {
+    private static final int[] SIZES = {0, 1, 2, 7, 13, 15, 16, 17, 31, 33, 97, 257, 1000};
+    private static final Float32Kernels REF = new ScalarFloat32Kernels();
+    private static Float32Kernels vec;
+
+    @BeforeAll
+    static void loadVectorKernels() {
+        vec = KernelDispatch.select("vector", msg -> { });
+        assumeTrue(vec.name().startsWith("vector"), "vector kernels unavailable in this JVM");
+    }
+
+    // ---- helpers ----
+
+    private static float[] random(SplittableRandom rnd, int len, double lo, double hi) {
+        float[] x = new float[len];
+        for (int i = 0; i < len; i++) x[i] = (float) rnd.nextDouble(lo, hi);
+        return x;
+    }
+
+    /** |expected − actual| ≤ atol + rtol·|expected| elementwise; NaN matches NaN and infinities must match exactly. */
+    private static void assertClose(String what, float[] expected, float[] actual, double rtol, double atol) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], a = actual[i];
+            if (Float.isNaN(e) || Float.isNaN(a)) {
+                assertTrue(Float.isNaN(e) && Float.isNaN(a), what + " at " + i + ": expected " + e + " got " + a);
+                continue;
+            }
+            if (e == a) continue;
+            assertTrue(Math.abs(e - a) <= atol + rtol * Math.abs(e),
+                    what + " at " + i + ": expected " + e + " got " + a);
+        }
+    }
+
+    private static double[] unaryRange(UnaryOp op) {
+        return switch (op) {
+            case LOG, SQRT, RSQRT -> new double[] {0.01, 20};
+            case RECIPROCAL -> new double[] {0.05, 5};
+            case EXP -> new double[] {-30, 30};
+            default -> new double[] {-9, 9};
+        };
+    }
+
+    private static final EnumSet<UnaryOp> EXACT_UNARY = EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.RELU,
+            UnaryOp.SQUARE, UnaryOp.SQRT, UnaryOp.RECIPROCAL);
+
+    // ---- elementwise ----
+
+    @Test
+    void unaryAgreesOnAllOpsSizesAndOffsets() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (UnaryOp op : UnaryOp.values()) {
+            double[] r = unaryRange(op);
+            boolean exact = EXACT_UNARY.contains(op);
+            for (int n : SIZES) {
+                float[] x = random(rnd, n + 3, r[0], r[1]);
+                float[] o1 = new float[n + 5], o2 = new float[n + 5];
+                REF.unary(op, x, 3, 1, o1, 5, n);
+                vec.unary(op, x, 3, 1, o2, 5, n);
+                assertClose(op + " n=" + n, o1, o2, exact ? 0 : 1e-5, exact ? 0 : 1e-6);
+                // strided and broadcast inputs take the fallback path, which must still be right
+                for (int stride : new int[] {0, 2}) {
+                    float[] s1 = new float[n], s2 = new float[n];
+                    float[] xs = random(rnd, 2 * n + 1, r[0], r[1]);
+                    REF.unary(op, xs, 1, stride, s1, 0, n);
+                    vec.unary(op, xs, 1, stride, s2, 0, n);
+                    assertClose(op + " stride " + stride, s1, s2, exact ? 0 : 1e-5, exact ? 0 : 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unaryHandlesSpecialValuesLikeTheReference() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e-30f, -1e-30f, 88f, -88f,
+                100f, -100f, 1f, -1f, 3f, -3f, 5e-3f, -5e-3f, 6f};
+        for (UnaryOp op : UnaryOp.values()) {
+            float[] o1 = new float[x.length], o2 = new float[x.length];
+            REF.unary(op, x, 0, 1, o1, 0, x.length);
+            vec.unary(op, x, 0, 1, o2, 0, x.length);
+            assertClose(op + " specials", o1, o2, EXACT_UNARY.contains(op) ? 0 : 1e-5, 1e-6);
+        }
+    }
+
+    @Test
+    void unaryBackwardAgrees() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (UnaryOp op : UnaryOp.values()) {
+            double[] r = unaryRange(op);
+            boolean exact = op == UnaryOp.RELU || op == UnaryOp.NEG || op == UnaryOp.ABS;
+            for (int n : SIZES) {
+                float[] x = random(rnd, n + 2, r[0], r[1]);
+                float[] y = new float[n + 4];
+                REF.unary(op, x, 2, 1, y, 4, n);
+                float[] g = random(rnd, n + 1, -2, 2);
+                float[] o1 = new float[n + 3], o2 = new float[n + 3];
+                REF.unaryBackward(op, x, 2, y, 4, g, 1, o1, 3, n);
+                vec.unaryBackward(op, x, 2, y, 4, g, 1, o2, 3, n);
+                // derivatives like gelu' and rsqrt' combine several rounded terms: allow a little more
+                assertClose(op + "' n=" + n, o1, o2, exact ? 0 : 3e-5, exact ? 0 : 2e-6);
+            }
+        }
+    }
+
+    @Test
+    void binaryAgreesForEveryStrideCombination() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        int[][] strides = {{1, 1}, {0, 1}, {1, 0}, {0, 0}, {2, 1}, {1, 3}};
+        for (BinaryOp op : BinaryOp.values()) {
+            boolean exact = op != BinaryOp.POW;
+            for (int n : SIZES) {
+                for (int[] st : strides) {
+                    int len = 3 * n + 4;
+                    float[] a = op == BinaryOp.POW ? random(rnd, len, 0.1, 4) : random(rnd, len, -4, 4);
+                    float[] b = op == BinaryOp.POW ? random(rnd, len, -3, 3) : random(rnd, len, -4, 4);
+                    // equal pairs, zeros and NaNs exercise comparisons, logic ops and NaN propagation
+                    for (int i = 0; i < len; i += 5) b[i] = a[i];
+                    for (int i = 2; i < len; i += 9) a[i] = 0f;
+                    if (op != BinaryOp.POW) for (int i = 3; i < len; i += 11) (i % 2 == 0 ? a : b)[i] = Float.NaN;
+                    float[] o1 = new float[n + 2], o2 = new float[n + 2];
+                    REF.binary(op, a, 1, st[0], b, 2, st[1], o1, 2, n);
+                    vec.binary(op, a, 1, st[0], b, 2, st[1], o2, 2, n);
+                    assertClose(op + " n=" + n + " strides " + st[0] + "," + st[1], o1, o2, exact ? 0 : 1e-5, exact ? 0 : 1e-6);
+                }
+            }
+        }
+    }
+
+    // ---- reductions ----
+
+    @Test
+    void reduceAgreesAndEmptyGivesIdentity() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int n : SIZES) {
+                float[] x = random(rnd, n + 3, -10, 10);
+                float e = REF.reduce(op, x, 3, n), a = vec.reduce(op, x, 3, n);
+                double scale = 0;
+                for (int i = 0; i < n; i++) scale += Math.abs(x[3 + i]);
+                if (op == ReduceOp.SUM) assertEquals(e, a, 1e-5 * scale + 1e-6, op + " n=" + n);
+                else assertEquals(e, a, 0f, op + " n=" + n);
+            }
+            assertEquals((float) op.identity, vec.reduce(op, new float[4], 2, 0), op + " of nothing");
+        }
+    }
+
+    @Test
+    void reductionsPropagateNaNWherever() {
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int n : new int[] {1, 2, 7, 16, 17, 97}) {
+                for (int at : new int[] {0, n / 2, n - 1}) {
+                    float[] x = new float[n];
+                    for (int i = 0; i < n; i++) x[i] = i - n / 3f;
+                    x[at] = Float.NaN;
+                    assertTrue(Float.isNaN(REF.reduce(op, x, 0, n)), "reference " + op);
+                    assertTrue(Float.isNaN(vec.reduce(op, x, 0, n)), op + " n=" + n + " NaN at " + at);
+                    float[] acc1 = new float[n + 1], acc2 = new float[n + 1];
+                    for (int i = 0; i <= n; i++) acc1[i] = acc2[i] = (float) Math.sin(i);
+                    acc1[n] = acc2[n] = Float.NaN; // NaN already in the accumulator must stay
+                    REF.reduceInto(op, x, 0, acc1, 1, n);
+                    vec.reduceInto(op, x, 0, acc2, 1, n);
+                    assertClose(op + " into, NaN at " + at, acc1, acc2, 0, 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void reduceIntoAgrees() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int n : SIZES) {
+                float[] x = random(rnd, n + 1, -5, 5);
+                float[] acc1 = random(rnd, n + 2, -5, 5), acc2 = acc1.clone();
+                REF.reduceInto(op, x, 1, acc1, 2 % (n + 2), n);
+                vec.reduceInto(op, x, 1, acc2, 2 % (n + 2), n);
+                assertClose(op + " into n=" + n, acc1, acc2, 0, 0);
+            }
+        }
+    }
+
+    // ---- gemm ----
+
+    private enum Layout { NN, TN, NT, TT }
+
+    @Test
+    void gemmAgreesOnAwkwardShapesLayoutsAndAccumulate() {
+        int[][] shapes = {{1, 1, 1}, {1, 513, 3}, {257, 1, 31}, {97, 131, 7}, {300, 200, 100}, {2, 3, 0}, {0, 5, 3},
+                {4, 0, 2}, {13, 37, 300}, {150, 33, 17}, {7, 2100, 5}, {31, 64, 257}, {6, 32, 8}, {5, 31, 1},
+                {1000, 20, 150}, {64, 2100, 20}}; // the last two are big enough to split rows / columns over threads
+        SplittableRandom rnd = new SplittableRandom(16);
+        for (int[] s : shapes) {
+            for (Layout layout : Layout.values()) {
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    checkGemm(rnd, s[0], s[1], s[2], layout, accumulate);
+                }
+            }
+        }
+    }
+
+    private static void checkGemm(SplittableRandom rnd, int m, int n, int k, Layout layout, boolean accumulate) {
+        boolean ta = layout == Layout.TN || layout == Layout.TT, tb = layout == Layout.NT || layout == Layout.TT;
+        int aOff = 3, bOff = 7, cOff = 11, cRs = n + 5; // padded C rows: the padding must stay untouched
+        // A is stored m×k (or k×m when transposed), B k×n (or n×k)
+        int aRs = ta ? 1 : k, aCs = ta ? m : 1;
+        int bRs = tb ? 1 : n, bCs = tb ? k : 1;
+        float[] a = random(rnd, aOff + m * k + 2, -1, 1);
+        float[] b = random(rnd, bOff + k * n + 2, -1, 1);
+        float[] c1 = random(rnd, cOff + m * cRs + 3, -1, 1), c2 = c1.clone();
+        REF.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c1, cOff, cRs, accumulate);
+        vec.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c2, cOff, cRs, accumulate);
+        String what = "gemm " + m + "×" + n + "×" + k + " " + layout + (accumulate ? " +=" : "");
+        for (int idx = 0; idx < c1.length; idx++) {
+            int rel = idx - cOff, i = Math.floorDiv(rel, cRs), j = Math.floorMod(rel, cRs);
+            boolean inside = rel >= 0 && i < m && j < n;
+            double scale = 1e-6;
+            if (inside) {
+                for (int p = 0; p < k; p++) {
+                    scale += Math.abs(a[aOff + i * aRs + p * aCs] * b[bOff + p * bRs + j * bCs]);
+                }
+                if (accumulate) scale += Math.abs(c1[idx]);
+            }
+            double tol = inside ? 1e-5 * scale : 0;
+            assertEquals(c1[idx], c2[idx], tol, what + " at " + (inside ? "(" + i + "," + j + ")" : "padding " + idx));
+        }
+    }
+
+    // ---- row kernels ----
+
+    @Test
+    void softmaxAgreesAndIsStableForLargeValues() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (boolean log : new boolean[] {false, true}) {
+            for (int cols : SIZES) {
+                for (double shift : new double[] {0, 1e4, -3e4}) {
+                    int rows = 3;
+                    float[] x = random(rnd, 2 + rows * cols, -5, 5);
+                    for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] * 20 + shift);
+                    float[] o1 = new float[rows * cols + 1], o2 = new float[rows * cols + 1];
+                    REF.softmaxRows(x, 2, o1, 1, rows, cols, log);
+                    vec.softmaxRows(x, 2, o2, 1, rows, cols, log);
+                    for (float v : o2) assertFalse(Float.isNaN(v) || Float.isInfinite(v) && !log, "softmax overflowed");
+                    assertClose((log ? "log_softmax" : "softmax") + " cols=" + cols + " shift=" + shift, o1, o2, 1e-5, 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
+    void softmaxOfARowWithNaNIsNaNInBoth() {
+        float[] x = {1, 2, Float.NaN, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
+        for (boolean log : new boolean[] {false, true}) {
+            float[] o1 = new float[x.length], o2 = new float[x.length];
+            REF.softmaxRows(x, 0, o1, 0, 1, x.length, log);
+            vec.softmaxRows(x, 0, o2, 0, 1, x.length, log);
+            assertClose("softmax with NaN", o1, o2, 0, 0);
+        }
+    }
+
+    @Test
+    void softmaxBackwardAgrees() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        for (boolean log : new boolean[] {false, true}) {
+            for (int cols : SIZES) {
+                int rows = 4;
+                float[] x = random(rnd, rows * cols, -4, 4);
+                float[] y = new float[rows * cols + 3];
+                REF.softmaxRows(x, 0, y, 3, rows, cols, log);
+                float[] g = random(rnd, rows * cols + 1, -1, 1);
+                float[] d1 = new float[rows * cols + 2], d2 = new float[rows * cols + 2];
+                REF.softmaxBackwardRows(y, 3, g, 1, d1, 2, rows, cols, log);
+                vec.softmaxBackwardRows(y, 3, g, 1, d2, 2, rows, cols, log);
+                assertClose("softmax' cols=" + cols + (log ? " log" : ""), d1, d2, 1e-5, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void layerNormAgreesWithAndWithoutAffine() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        for (int cols : SIZES) {
+            if (cols == 0) continue; // mean of nothing is undefined
+            for (int affine = 0; affine < 4; affine++) {
+                int rows = 3;
+                float[] x = random(rnd, 1 + rows * cols, -2, 4); // mean ≠ 0 exercises the two-pass variance
+                float[] gamma = (affine & 1) != 0 ? random(rnd, cols, 0.5, 1.5) : null;
+                float[] beta = (affine & 2) != 0 ? random(rnd, cols, -1, 1) : null;
+                float[] y1 = new float[rows * cols + 2], y2 = new float[rows * cols + 2];
+                float[] mean1 = new float[rows], mean2 = new float[rows], rstd1 = new float[rows], rstd2 = new float[rows];
+                REF.layerNormRows(x, 1, gamma, beta, y1, 2, mean1, rstd1, rows, cols, 1e-5f);
+                vec.layerNormRows(x, 1, gamma, beta, y2, 2, mean2, rstd2, rows, cols, 1e-5f);
+                String what = "layerNorm cols=" + cols + " gamma=" + (gamma != null) + " beta=" + (beta != null);
+                assertClose(what + " y", y1, y2, 1e-4, 2e-5);
+                assertClose(what + " mean", mean1, mean2, 1e-5, 1e-6);
+                assertClose(what + " rstd", rstd1, rstd2, 1e-4, 1e-6);
+
+                float[] g = random(rnd, rows * cols, -1, 1);
+                float[] dx1 = new float[rows * cols + 1], dx2 = new float[rows * cols + 1];
+                float[] dg1 = gamma != null ? random(rnd, cols, -1, 1) : null, dg2 = dg1 != null ? dg1.clone() : null;
+                float[] db1 = beta != null ? random(rnd, cols, -1, 1) : null, db2 = db1 != null ? db1.clone() : null;
+                REF.layerNormBackwardRows(g, 0, x, 1, mean1, rstd1, gamma, dx1, 1, dg1, db1, rows, cols);
+                vec.layerNormBackwardRows(g, 0, x, 1, mean1, rstd1, gamma, dx2, 1, dg2, db2, rows, cols);
+                assertClose(what + " dx", dx1, dx2, 1e-4, 2e-5);
+                if (dg1 != null) assertClose(what + " dgamma", dg1, dg2, 1e-5, 1e-5);
+                if (db1 != null) assertClose(what + " dbeta", db1, db2, 1e-5, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void adamwAgrees() {
+        SplittableRandom rnd = new SplittableRandom(20);
+        for (int n : SIZES) {
+            for (float wd : new float[] {0f, 0.01f}) {
+                float[] p1 = random(rnd, n + 1, -1, 1), g = random(rnd, n + 2, -1, 1);
+                float[] m1 = random(rnd, n + 3, -0.1, 0.1), v1 = random(rnd, n + 4, 0, 0.01);
+                float[] p2 = p1.clone(), m2 = m1.clone(), v2 = v1.clone();
+                int t = 7;
+                float b1 = 0.9f, b2 = 0.999f;
+                float bc1 = (float) (1 - Math.pow(b1, t)), bc2 = (float) (1 - Math.pow(b2, t));
+                REF.adamw(p1, 1, g, 2, m1, 3, v1, 4, n, 1e-3f, b1, b2, 1e-8f, wd, bc1, bc2);
+                vec.adamw(p2, 1, g, 2, m2, 3, v2, 4, n, 1e-3f, b1, b2, 1e-8f, wd, bc1, bc2);
+                assertClose("adamw p n=" + n, p1, p2, 1e-6, 1e-7);
+                assertClose("adamw m n=" + n, m1, m2, 1e-6, 1e-9);
+                assertClose("adamw v n=" + n, v1, v2, 1e-6, 1e-12);
+            }
+        }
+    }
+}
