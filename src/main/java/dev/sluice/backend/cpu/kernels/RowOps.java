@@ -3,6 +3,7 @@ package dev.sluice.backend.cpu.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,6 +17,29 @@ final class RowOps {
 
     private RowOps() {}
 
+    /** Lane-swap shuffles at distances V/2, V/4, ..., 1 for {@link #sumLanes}. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(V);
+        VectorShuffle<Float>[] h = new VectorShuffle[steps];
+        for (int s = 0, d = V / 2; d >= 1; s++, d /= 2) {
+            int dist = d;
+            h[s] = VectorShuffle.fromOp(S, i -> i ^ dist);
+        }
+        return h;
+    }
+
+    /**
+     * Σ of the lanes of v in a fixed pairwise order. {@code reduceLanes(ADD)} is allowed to add in any order, and did
+     * differ between interpreted and compiled code, which broke bit-identical seeded runs.
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> h : HALVES) v = v.add(v.rearrange(h));
+        return v.lane(0);
+    }
+
     /** Σ x[off .. off+n) in float lanes. */
     static float sum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(S);
@@ -23,7 +47,7 @@ final class RowOps {
             VectorMask<Float> m = S.indexInRange(i, n);
             acc = acc.add(FloatVector.fromArray(S, x, off + i, m), m);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 
     /** max of x[off .. off+n), NaN if any element is NaN, −∞ when empty. */
@@ -75,11 +99,11 @@ final class RowOps {
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < cols; j += V) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector e = FloatVector.fromArray(S, x, xb + j, m).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + j, m).sub(max));
                 sum = sum.add(e, m);
                 if (!log) e.intoArray(out, ob + j, m); // keep exp for the normalising pass
             }
-            float total = sum.reduceLanes(VectorOperators.ADD);
+            float total = sumLanes(sum);
             if (log) {
                 // (x − max) − log Σ, not x − (max + log Σ): the first difference is exact for nearby values
                 float logTotal = (float) Math.log(total);
@@ -107,12 +131,12 @@ final class RowOps {
                 FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
                 acc = log ? acc.add(gv, m) : acc.add(gv.mul(FloatVector.fromArray(S, y, yb + j, m)), m);
             }
-            float dot = acc.reduceLanes(VectorOperators.ADD);
+            float dot = sumLanes(acc);
             for (int j = 0; j < cols; j += V) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
                 FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
                 FloatVector yv = FloatVector.fromArray(S, y, yb + j, m);
-                FloatVector d = log ? gv.sub(yv.lanewise(VectorOperators.EXP).mul(dot)) : yv.mul(gv.sub(dot));
+                FloatVector d = log ? gv.sub(VectorMath.exp(yv).mul(dot)) : yv.mul(gv.sub(dot));
                 d.intoArray(dx, db + j, m);
             }
         }
@@ -130,7 +154,7 @@ final class RowOps {
                 FloatVector d = FloatVector.fromArray(S, x, xb + j, m).sub(mu);
                 sq = sq.add(d.mul(d), m); // two-pass variance: no cancellation from E[x²] − E[x]²
             }
-            float inv = (float) (1 / Math.sqrt((double) sq.reduceLanes(VectorOperators.ADD) / cols + eps));
+            float inv = (float) (1 / Math.sqrt((double) sumLanes(sq) / cols + eps));
             for (int j = 0; j < cols; j += V) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
                 FloatVector v = FloatVector.fromArray(S, x, xb + j, m).sub(mu).mul(inv);
@@ -163,8 +187,8 @@ final class RowOps {
                 if (dgamma != null) FloatVector.fromArray(S, dgamma, j, m).add(gv.mul(xhat)).intoArray(dgamma, j, m);
                 if (dbeta != null) FloatVector.fromArray(S, dbeta, j, m).add(gv).intoArray(dbeta, j, m);
             }
-            float meanG = sumG.reduceLanes(VectorOperators.ADD) / cols;
-            float meanGX = sumGX.reduceLanes(VectorOperators.ADD) / cols;
+            float meanG = sumLanes(sumG) / cols;
+            float meanGX = sumLanes(sumGX) / cols;
             for (int j = 0; j < cols; j += V) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
                 FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);

@@ -28,10 +28,11 @@ final class VectorFloat32Kernels implements Float32Kernels {
     @Override
     public String name() { return "vector-" + S.vectorBitSize(); }
 
-    // unary: out[n] = op(x[n]); contiguous x only (other strides use the reference)
+    // unary: out[n] = op(x[n]); contiguous x only (other strides, and log, use the reference: see VectorMath on
+    // why the JDK's "may vary" vector transcendentals are avoided)
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
-        if (xStride != 1) { REF.unary(op, x, xOff, xStride, out, outOff, n); return; }
+        if (xStride != 1 || op == UnaryOp.LOG) { REF.unary(op, x, xOff, xStride, out, outOff, n); return; }
         for (int i = 0; i < n; i += V) {
             VectorMask<Float> m = S.indexInRange(i, n);
             VectorMath.apply(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(out, outOff + i, m);
@@ -54,7 +55,7 @@ final class VectorFloat32Kernels implements Float32Kernels {
     @Override
     public void binary(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                        float[] out, int outOff, int n) {
-        if ((aStride & ~1) != 0 || (bStride & ~1) != 0 || n <= 0) {
+        if ((aStride & ~1) != 0 || (bStride & ~1) != 0 || n <= 0 || op == BinaryOp.POW) { // pow: see unary
             REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
             return;
         }
@@ -76,7 +77,7 @@ final class VectorFloat32Kernels implements Float32Kernels {
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            case POW -> a.lanewise(VectorOperators.POW, b);
+            case POW -> throw new IllegalArgumentException("pow goes to the scalar kernel");
             // the Vector API's MAX/MIN follow Math.max/min, which propagate NaN as the reference does
             case MAX -> a.max(b);
             case MIN -> a.min(b);
