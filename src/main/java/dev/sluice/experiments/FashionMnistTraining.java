@@ -9,6 +9,7 @@ import dev.sluice.nn.Activation;
 import dev.sluice.nn.Losses;
 import dev.sluice.nn.MLP;
 import dev.sluice.optim.AdamW;
+import dev.sluice.optim.LrSchedule;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
@@ -21,8 +22,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The main job: an MLP (784-512-256-10, ReLU) trained with AdamW on Fashion-MNIST, evaluated on the 10,000 test images
- * after every epoch. Everything random (initialisation, shuffling) comes from one seed, so a run is reproducible.
+ * The main job: an MLP (784-512-256-10, ReLU) trained with AdamW (cosine learning-rate decay) on Fashion-MNIST,
+ * evaluated on the 10,000 test images after every epoch. Everything random (initialisation, shuffling) comes from
+ * one seed, so a run is reproducible.
  */
 public final class FashionMnistTraining {
     /** Pixel mean and standard deviation of the Fashion-MNIST training set, used to standardise inputs. */
@@ -113,6 +115,10 @@ public final class FashionMnistTraining {
         MLP model = new MLP(sizes, Activation.RELU, gen);
         AdamW optimizer = new AdamW(model.parameters(), cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
         DataLoader loader = new DataLoader(train, cfg.batchSize(), true, false, gen);
+        // cosine decay to zero over the whole run: the last epochs take small steps, which is worth about a point of
+        // test accuracy over a constant rate at this budget
+        LrSchedule schedule = LrSchedule.warmupCosine(0, cfg.epochs() * loader.batchesPerEpoch(), cfg.lr(), 0);
+        int step = 0;
 
         List<EpochStats> history = new ArrayList<>();
         long runStart = System.nanoTime();
@@ -124,6 +130,7 @@ public final class FashionMnistTraining {
             for (Batch batch : loader) {
                 Tensor logits = model.forward(batch.inputs());
                 Tensor loss = Losses.crossEntropy(logits, batch.targets());
+                optimizer.setLr(schedule.lr(step++));
                 optimizer.zeroGrad();
                 loss.backward();
                 optimizer.step();

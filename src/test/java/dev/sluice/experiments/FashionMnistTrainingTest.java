@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A shortened main job on the real data: 12,000 training images, 2 epochs, 2,000 test images. The full run
- * ({@code ./sluice train fashion-mnist --epochs 5}) must reach 0.87; this one has its own, lower bound because it sees a
- * fifth of the data for two epochs (it measured 0.83–0.84 when written).
+ * A shortened main job on the real data: all 60,000 training images for 2 epochs instead of 5, evaluated on all 10,000
+ * test images. The full run ({@code ./sluice train fashion-mnist --epochs 5}) must reach 0.87 (it measured 0.890);
+ * this one has its own bound, 0.86 (it measured 0.874 when written, in about 5 s).
  */
 class FashionMnistTrainingTest {
     private static final Path DATA = FashionMnist.defaultDirectory();
@@ -24,15 +24,15 @@ class FashionMnistTrainingTest {
     void shortenedRunLearnsTheRealData() throws Exception {
         assumeTrue(Files.exists(DATA.resolve("train-images-idx3-ubyte.gz")),
                 "Fashion-MNIST not installed at " + DATA + " (apt-get install dataset-fashion-mnist); .ci/run installs it");
-        var cfg = FashionMnistTraining.Config.defaults().withEpochs(2).withLimits(12_000, 2_000);
+        var cfg = FashionMnistTraining.Config.defaults().withEpochs(2);
         List<FashionMnistTraining.EpochStats> seen = new ArrayList<>();
         var result = FashionMnistTraining.run(cfg, seen::add);
 
         assertEquals(2, seen.size(), "one progress report per epoch");
-        assertEquals(12_000, result.trainExamples());
-        assertEquals(2_000, result.testExamples());
+        assertEquals(60_000, result.trainExamples());
+        assertEquals(10_000, result.testExamples());
         assertTrue(seen.get(1).trainLoss() < seen.get(0).trainLoss(), "training loss falls: " + seen);
-        assertTrue(result.testAccuracy() >= 0.80, "test accuracy " + result.testAccuracy() + " < 0.80");
+        assertTrue(result.testAccuracy() >= 0.86, "test accuracy " + result.testAccuracy() + " < 0.86");
         var json = result.toJson();
         for (String key : List.of("test_accuracy", "epochs", "seconds", "examples_per_second")) {
             assertTrue(json.containsKey(key), "results JSON has " + key);
