@@ -119,19 +119,21 @@ final class VectorMath {
     private static final float EXP_MAX = 88.7228317f, EXP_MIN = -103.972084f;
     /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to the nearest integer (ties to even). */
     private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 
     /** e^x lanewise (Cephes expf polynomial, ≤ 2 ulp); +∞ above 88.72, 0 below −103.97, NaN for NaN. */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = xc.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector t = xc.mul(LOG2E).add(ROUNDER); // n + 1.5·2^23: n sits in the low mantissa bits
+        FloatVector n = t.sub(ROUNDER);
         FloatVector r = xc.sub(n.mul(LN2_HI)); // exact: n is a small integer, LN2_HI has 9 significant bits
         r = r.sub(n.mul(LN2_LO));
-        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f)
+        FloatVector p = c(1.9875691500e-4f)
                 .fma(r, c(1.3981999507e-3f)).fma(r, c(8.3334519073e-3f)).fma(r, c(4.1665795894e-2f))
                 .fma(r, c(1.6666665459e-1f)).fma(r, c(5.0000001201e-1f));
         FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
         // 2^n as two factors 2^(n/2)·2^(n−n/2): each stays a normal float for n in [−150, 128]
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
