@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.backend.cpu.kernels.KernelDispatch;
+import dev.sluice.bench.BenchMarkdown;
 import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.GemmBench;
 import dev.sluice.bench.MemoryBench;
@@ -42,6 +43,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write every measurement as JSON to FILE (atomically).")
     Path out;
 
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables as Markdown to FILE (e.g. bench/RESULTS.md).")
+    Path markdown;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         if (!List.of("cpu", "gemm", "memory", "steps").contains(target)) {
@@ -56,6 +63,11 @@ final class BenchCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.writeString(out, Json.writePretty(json) + "\n");
             System.out.println("wrote " + out);
+        }
+        if (markdown != null) {
+            String command = "./sluice " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            AtomicFiles.writeString(markdown, BenchMarkdown.render(json, command));
+            System.out.println("wrote " + markdown);
         }
         return 0;
     }
