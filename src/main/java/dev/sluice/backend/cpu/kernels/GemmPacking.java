@@ -40,7 +40,11 @@ final class GemmPacking {
      * {@code bp[(j/nr)*nr*kc + p*nr + j%nr]}.
      */
     static void packB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] bp) {
-        int dst = 0;
+        packB(b, off, rs, cs, kc, nc, nr, bp, 0);
+    }
+
+    /** As {@link #packB(float[], int, int, int, int, int, int, float[])}, writing from {@code bp[dst]} on. */
+    static void packB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] bp, int dst) {
         for (int j0 = 0; j0 < nc; j0 += nr) {
             int cols = Math.min(nr, nc - j0);
             int base = off + j0 * cs;
