@@ -53,6 +53,16 @@ final class GemmPacking {
                 for (int p = 0; p < kc; p++, dst += nr) System.arraycopy(b, base + p * rs, bp, dst, nr);
                 continue;
             }
+            if (rs == 1 && cols == nr) {
+                // transposed B (Bᵀ row-major, the x·Wᵀ layout): read each column's run of kc floats sequentially and
+                // scatter it down the strip (the strip, nr·kc floats, stays in L1), instead of gathering nr rows per p
+                for (int j = 0; j < nr; j++) {
+                    int src = base + j * cs, d = dst + j;
+                    for (int p = 0; p < kc; p++) bp[d + p * nr] = b[src + p];
+                }
+                dst += nr * kc;
+                continue;
+            }
             for (int p = 0; p < kc; p++) {
                 int src = base + p * rs;
                 for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j * cs];
