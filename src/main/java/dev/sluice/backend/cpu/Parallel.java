@@ -69,6 +69,22 @@ public final class Parallel {
     }
 
     /**
+     * Starts {@code body} on up to {@code helpers} pool threads and returns at once, without waiting for them. Meant
+     * for work-sharing loops in which the caller itself claims work items until none are left and then waits only for
+     * items that were claimed: a helper that starts late (a parked worker can take milliseconds to wake when its core
+     * is busy) simply finds nothing left, instead of the caller blocking until it has woken up. Starts none (returns
+     * 0) when only one thread is active, the pool has one thread, or the caller is already a pool worker.
+     */
+    public static int startHelpers(int helpers, Runnable body) {
+        int n = Math.min(helpers, active - 1);
+        if (n <= 0 || POOL == null || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) POOL.execute(body);
+        return n;
+    }
+
+    /**
      * Runs {@code body} over [0, n) split into contiguous chunks of at least {@code grain} indices.
      * Runs inline when the range is small, the pool has one thread, or the caller is already a pool worker.
      */

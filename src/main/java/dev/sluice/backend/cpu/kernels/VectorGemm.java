@@ -177,6 +177,7 @@ final class VectorGemm {
         final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         volatile boolean failed;
+        volatile Throwable failure;
 
         SharedJob(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                   float[] c, int cOff, int cRs, boolean accumulate, int threads) {
@@ -185,8 +186,11 @@ final class VectorGemm {
             this.accumulate = accumulate; this.threads = threads;
             colBlocks = (n + NC - 1) / NC;
             kBlocks = (k + KC - 1) / KC;
-            // rows in pieces of at most MC, about two per thread so the last piece leaves little imbalance
-            mcItem = Math.min(MC, roundUp((m + 2 * threads - 1) / (2 * threads), MR));
+            // rows in pieces of at most MC, about eight per thread so that a thread that starts late or shares its
+            // core still leaves the others little to wait for at each phase end; but not under 8·MR rows (when m
+            // allows two pieces per thread), so each B strip loaded into L1 still serves several micro-tiles
+            int even = roundUp((m + 2 * threads - 1) / (2 * threads), MR);
+            mcItem = Math.min(MC, Math.max(roundUp((m + 8 * threads - 1) / (8 * threads), MR), Math.min(8 * MR, even)));
             rowChunks = (m + mcItem - 1) / mcItem;
             int blocks = colBlocks * kBlocks;
             phaseStart = new int[2 * blocks + 1];
@@ -196,7 +200,7 @@ final class VectorGemm {
                 int nc = Math.min(NC, n - jb * NC), strips = (nc + NR - 1) / NR;
                 packPer[jb] = Math.max(1, (strips + 2 * threads - 1) / (2 * threads));
                 // too few row pieces (small m): split the block's columns too, in whole NR strips
-                int colPieces = Math.min(strips, Math.max(1, (2 * threads + rowChunks - 1) / rowChunks));
+                int colPieces = Math.min(strips, Math.max(1, (4 * threads + rowChunks - 1) / rowChunks));
                 colChunk[jb] = (strips + colPieces - 1) / colPieces * NR;
             }
             int items = 0;
@@ -214,8 +218,22 @@ final class VectorGemm {
             bp = lead.shared;
         }
 
+        /**
+         * The caller works through the items with whatever helpers have started; it waits only for items claimed by
+         * others, never for a helper to wake up (a late helper finds no items and returns).
+         */
         void run() {
-            Parallel.forRange(threads, 1, (lo, hi) -> work());
+            Parallel.startHelpers(threads - 1, this::help);
+            work();
+            await(phaseStart[phaseStart.length - 1]);
+        }
+
+        private void help() {
+            try {
+                work();
+            } catch (Throwable t) {
+                // recorded in work(); the caller rethrows it
+            }
         }
 
         private void work() {
@@ -247,6 +265,7 @@ final class VectorGemm {
                     done.incrementAndGet();
                 }
             } catch (Throwable t) {
+                if (failure == null) failure = t;
                 failed = true;
                 throw t;
             }
@@ -255,7 +274,7 @@ final class VectorGemm {
         /** Spins until the items before {@code target} are all done (they are all claimed by running threads). */
         private void await(int target) {
             for (int spins = 0; done.get() < target; spins++) {
-                if (failed) throw new IllegalStateException("gemm: another thread of the team failed");
+                if (failed) throw new IllegalStateException("gemm: another thread of the team failed", failure);
                 if (spins < 2000) Thread.onSpinWait();
                 else Thread.yield();
             }
