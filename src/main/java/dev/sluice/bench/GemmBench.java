@@ -76,7 +76,8 @@ public final class GemmBench {
         // strides of op(A) (m×k) and op(B) (k×n) as the kernel sees them
         int aRs = ta ? 1 : c.k(), aCs = ta ? c.m() : 1, bRs = tb ? 1 : c.n(), bCs = tb ? c.k() : 1;
         int lda = ta ? c.m() : c.k(), ldb = tb ? c.k() : c.n();
-        Runnable sluice = () -> Parallel.forRange(c.batch(), 1, (lo, hi) -> {
+        // batches are shared out as CpuMatmul does for attention
+        Runnable sluice = () -> Parallel.forClaimed(c.batch(), Math.max(1, c.batch() / (8 * Parallel.threads())), (lo, hi) -> {
             for (int q = lo; q < hi; q++) {
                 k.gemm(c.m(), c.n(), c.k(), a, q * aLen, aRs, aCs, b, q * bLen, bRs, bCs, cs, q * cLen, c.n(), false);
             }
