@@ -31,7 +31,10 @@ public final class GemmBench {
 
     private GemmBench() {}
 
-    /** The shapes: square 256…2048 in all layouts, the MLP training shapes forward and backward, attention. */
+    /**
+     * The issue's shapes: square 256…2048 in all layouts, the large fc shapes forward and backward, the training
+     * steps' own shapes, attention.
+     */
     public static List<Case> standardCases(boolean quick) {
         List<Case> cases = new ArrayList<>();
         int[] squares = quick ? new int[] {256, 512} : new int[] {256, 512, 1024, 2048};
@@ -44,6 +47,17 @@ public final class GemmBench {
             cases.add(new Case("fc 2048→512 fwd", Layout.NN, 4096, 512, 2048, 1));
             cases.add(new Case("fc 2048→512 dX", Layout.NT, 4096, 2048, 512, 1));
             cases.add(new Case("fc 2048→512 dW", Layout.TN, 2048, 512, 4096, 1));
+        }
+        // training-step shapes: GPT (batch 32 × seq 64 = 2048 tokens, d_model 128) qkv projection 128→384 and
+        // MLP 128→512; Fashion-MNIST MLP 784→512 and 512→512 at batch 128 (and 784→512 at 256); each forward (NN),
+        // input gradient (NT) and weight gradient (TN)
+        int[][] train = {{2048, 128, 384}, {2048, 128, 512}, {128, 784, 512}, {128, 512, 512}, {256, 784, 512}};
+        String[] trainNames = {"train gpt qkv", "train gpt mlp", "train mlp 784", "train mlp 512", "train mlp 784b"};
+        for (int t = 0; t < train.length; t++) {
+            int rows = train[t][0], in = train[t][1], out = train[t][2];
+            cases.add(new Case(trainNames[t] + " fwd", Layout.NN, rows, out, in, 1));
+            cases.add(new Case(trainNames[t] + " dX", Layout.NT, rows, in, out, 1));
+            cases.add(new Case(trainNames[t] + " dW", Layout.TN, in, out, rows, 1));
         }
         // attention scores per head: (64×32)·(32×64) for 32 sequences × 4 heads
         cases.add(new Case("attn QKᵀ 128×", Layout.NT, 64, 64, 32, 128));
@@ -62,7 +76,8 @@ public final class GemmBench {
         // strides of op(A) (m×k) and op(B) (k×n) as the kernel sees them
         int aRs = ta ? 1 : c.k(), aCs = ta ? c.m() : 1, bRs = tb ? 1 : c.n(), bCs = tb ? c.k() : 1;
         int lda = ta ? c.m() : c.k(), ldb = tb ? c.k() : c.n();
-        Runnable sluice = () -> Parallel.forRange(c.batch(), 1, (lo, hi) -> {
+        // batches are shared out as CpuMatmul does for attention
+        Runnable sluice = () -> Parallel.forClaimed(c.batch(), Math.max(1, c.batch() / (8 * Parallel.threads())), (lo, hi) -> {
             for (int q = lo; q < hi; q++) {
                 k.gemm(c.m(), c.n(), c.k(), a, q * aLen, aRs, aCs, b, q * bLen, bRs, bCs, cs, q * cLen, c.n(), false);
             }

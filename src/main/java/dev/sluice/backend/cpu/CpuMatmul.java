@@ -27,7 +27,9 @@ final class CpuMatmul {
             long flopsPerBatch = 2L * m * n * kk;
             boolean parallelOverBatch = batches >= Parallel.threads() && flopsPerBatch < (1 << 22);
             if (parallelOverBatch) {
-                Parallel.forRange(batches, 1, (lo, hi) -> {
+                // claimed in small chunks (about eight per thread): a helper that wakes late costs little, since the
+                // caller keeps taking products instead of waiting for the helper's fixed half
+                Parallel.forClaimed(batches, Math.max(1, batches / (8 * Parallel.threads())), (lo, hi) -> {
                     for (int q = lo; q < hi; q++) {
                         k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, false);
                     }

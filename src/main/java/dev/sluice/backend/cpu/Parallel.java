@@ -69,6 +69,64 @@ public final class Parallel {
     }
 
     /**
+     * Starts {@code body} on up to {@code helpers} pool threads and returns at once, without waiting for them. Meant
+     * for work-sharing loops in which the caller itself claims work items until none are left and then waits only for
+     * items that were claimed: a helper that starts late (a parked worker can take milliseconds to wake when its core
+     * is busy) simply finds nothing left, instead of the caller blocking until it has woken up. Starts none (returns
+     * 0) when only one thread is active, the pool has one thread, or the caller is already a pool worker.
+     */
+    public static int startHelpers(int helpers, Runnable body) {
+        int n = Math.min(helpers, active - 1);
+        if (n <= 0 || POOL == null || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) POOL.execute(body);
+        return n;
+    }
+
+    /**
+     * Runs {@code body} over [0, n) in chunks of {@code grain} indices that the caller and the pool's helpers claim
+     * from a shared counter (dynamic load balancing), returning once every chunk is done. The caller never waits for a
+     * helper to wake up, only for chunks already claimed; a helper that starts late just takes fewer chunks. Which
+     * thread runs a chunk varies from run to run, so each index must be computed independently of the others.
+     */
+    public static void forClaimed(int n, int grain, RangeBody body) {
+        if (n <= 0) return;
+        int g = Math.max(1, grain);
+        if (active <= 1 || n <= g) {
+            body.run(0, n);
+            return;
+        }
+        var job = new Object() {
+            final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            volatile Throwable failure;
+
+            void work() {
+                for (int lo = next.getAndAdd(g); lo < n; lo = next.getAndAdd(g)) {
+                    int hi = Math.min(n, lo + g);
+                    try {
+                        body.run(lo, hi);
+                    } catch (Throwable t) {
+                        if (failure == null) failure = t;
+                    }
+                    done.addAndGet(hi - lo); // counted even when it failed, so nobody waits for it forever
+                }
+            }
+        };
+        startHelpers(Math.min(active - 1, (n + g - 1) / g - 1), job::work);
+        job.work();
+        for (int spins = 0; job.done.get() < n; spins++) {
+            if (spins < 2000) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        Throwable failure = job.failure;
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error er) throw er;
+        if (failure != null) throw new RuntimeException(failure);
+    }
+
+    /**
      * Runs {@code body} over [0, n) split into contiguous chunks of at least {@code grain} indices.
      * Runs inline when the range is small, the pool has one thread, or the caller is already a pool worker.
      */

@@ -40,13 +40,27 @@ final class GemmPacking {
      * {@code bp[(j/nr)*nr*kc + p*nr + j%nr]}.
      */
     static void packB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] bp) {
-        int dst = 0;
+        packB(b, off, rs, cs, kc, nc, nr, bp, 0);
+    }
+
+    /** As {@link #packB(float[], int, int, int, int, int, int, float[])}, writing from {@code bp[dst]} on. */
+    static void packB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] bp, int dst) {
         for (int j0 = 0; j0 < nc; j0 += nr) {
             int cols = Math.min(nr, nc - j0);
             int base = off + j0 * cs;
             if (cs == 1 && cols == nr) {
                 // row-major B: each strip row is a contiguous run
                 for (int p = 0; p < kc; p++, dst += nr) System.arraycopy(b, base + p * rs, bp, dst, nr);
+                continue;
+            }
+            if (rs == 1 && cols == nr) {
+                // transposed B (Bᵀ row-major, the x·Wᵀ layout): read each column's run of kc floats sequentially and
+                // scatter it down the strip (the strip, nr·kc floats, stays in L1), instead of gathering nr rows per p
+                for (int j = 0; j < nr; j++) {
+                    int src = base + j * cs, d = dst + j;
+                    for (int p = 0; p < kc; p++) bp[d + p * nr] = b[src + p];
+                }
+                dst += nr * kc;
                 continue;
             }
             for (int p = 0; p < kc; p++) {

@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * nothing extra) and zero-pads edge strips, so the micro-kernel never branches on edges; only the store of an edge
  * tile goes through a small scratch tile.
  *
- * <p>Threads split C into disjoint column (or row) ranges, each running the whole scheme with its own pack buffers,
- * so results do not depend on the thread count.
+ * <p>Threads share each packed B block and split its tiles of C by rows and columns (see {@link SharedJob}); no
+ * split is ever over k, so results do not depend on the thread count. Small products (attention heads) skip packing A
+ * (see {@link #small}).
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -35,6 +36,11 @@ final class VectorGemm {
      * already runs batches of products under 2²² flops in parallel over the batch.
      */
     private static final long PARALLEL_MIN_FMAS = 1L << 21;
+    /**
+     * Products up to this many multiply-adds (with k ≤ KC) skip packing A and blocking: at this size (attention heads,
+     * 64×64×32) packing costs as much as the arithmetic, so the micro-kernel reads A in place through its strides.
+     */
+    static final long SMALL_MAX_FMAS = 1L << 18;
 
     /**
      * Per-thread pack buffers and edge scratch, reused across calls (no allocation per call once warm). They grow to
@@ -43,7 +49,11 @@ final class VectorGemm {
     private static final class Buffers {
         float[] a = new float[0];
         float[] b = new float[0];
+        /** The B block this thread shares with its team when it leads a multi-threaded product. */
+        float[] shared = new float[0];
         final float[] tile = new float[MR * NR];
+        /** A zero-padded copy of the last, partial MR-row strip of A for the unpacked small path. */
+        final float[] aEdge = new float[MR * KC];
 
         void ensure(int aFloats, int bFloats) {
             if (a.length < aFloats) a = new float[aFloats];
@@ -64,15 +74,13 @@ final class VectorGemm {
             return;
         }
         long fmas = (long) m * n * k;
+        if (fmas <= SMALL_MAX_FMAS && k <= KC) {
+            small(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
+            return;
+        }
         int threads = fmas < PARALLEL_MIN_FMAS ? 1 : Parallel.threads();
-        int colTiles = (n + NR - 1) / NR, rowTiles = (m + MR - 1) / MR;
-        if (threads > 1 && colTiles >= 2 * threads || threads > 1 && colTiles >= rowTiles && colTiles >= threads) {
-            // split columns of C: each thread packs only its own part of B (A is re-packed per thread)
-            Parallel.forRange(colTiles, 1, (lo, hi) -> blocked(0, m, lo * NR, Math.min(n, hi * NR), k,
-                    a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate));
-        } else if (threads > 1 && rowTiles >= threads) {
-            Parallel.forRange(rowTiles, 1, (lo, hi) -> blocked(lo * MR, Math.min(m, hi * MR), 0, n, k,
-                    a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate));
+        if (threads > 1) {
+            new SharedJob(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, threads).run();
         } else {
             blocked(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
         }
@@ -94,20 +102,202 @@ final class VectorGemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     GemmPacking.packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, MR, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bIdx = jr * kc; // strip jr/NR starts at (jr/NR)·NR·kc
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int cIdx = cOff + (ic + ir) * cRs + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kc, ap, ir * kc, bp, bIdx, c, cIdx, cRs, add);
-                            } else {
-                                kernel(kc, ap, ir * kc, bp, bIdx, tile, 0, NR, false);
-                                storeEdge(tile, c, cIdx, cRs, mr, nr, add);
-                            }
+                    macro(ap, bp, kc, ic, mc, jc, 0, nc, c, cOff, cRs, add, tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * The small-product path (m·n·k ≤ {@link #SMALL_MAX_FMAS}, k ≤ KC), single-threaded: no K blocking, A read in
+     * place through its strides (only a partial last MR strip is copied, zero-padded), B used in place when its rows
+     * are contiguous and n is a multiple of NR, otherwise packed whole (k × roundUp(n, NR)). Each C element is still
+     * one in-order sum over p = 0..k-1, as on the blocked path with k ≤ KC.
+     */
+    private static void small(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
+                              int bCs, float[] c, int cOff, int cRs, boolean accumulate) {
+        Buffers buf = BUFFERS.get();
+        float[] bq;
+        int bBase, bStrip, bRow; // element (p, j) of strip s at bq[bBase + s·bStrip + p·bRow + j]
+        if (bCs == 1 && n % NR == 0) {
+            bq = b; bBase = bOff; bStrip = NR; bRow = bRs;
+        } else {
+            int np = roundUp(n, NR);
+            buf.ensure(0, k * np);
+            bq = buf.b; bBase = 0; bStrip = NR * k; bRow = NR;
+            GemmPacking.packB(b, bOff, bRs, bCs, k, n, NR, bq);
+        }
+        float[] tile = buf.tile, aEdge = buf.aEdge;
+        int mFull = m - m % MR;
+        if (mFull < m) {
+            // the last rows: copy them zero-padded, so the kernel needs no row edge case (and never reads past A)
+            int rows = m - mFull;
+            for (int p = 0; p < k; p++) {
+                for (int r = 0; r < rows; r++) aEdge[p * MR + r] = a[aOff + (mFull + r) * aRs + p * aCs];
+                for (int r = rows; r < MR; r++) aEdge[p * MR + r] = 0f;
+            }
+        }
+        for (int j = 0; j < n; j += NR) {
+            int nr = Math.min(NR, n - j), bIdx = bBase + (j / NR) * bStrip;
+            for (int i = 0; i < m; i += MR) {
+                int mr = Math.min(MR, m - i), cIdx = cOff + i * cRs + j;
+                float[] aa = mr == MR ? a : aEdge;
+                int aIdx = mr == MR ? aOff + i * aRs : 0, rs = mr == MR ? aRs : 1, cs = mr == MR ? aCs : MR;
+                if (mr == MR && nr == NR) {
+                    stridedKernel(k, aa, aIdx, rs, cs, bq, bIdx, bRow, c, cIdx, cRs, accumulate);
+                } else {
+                    stridedKernel(k, aa, aIdx, rs, cs, bq, bIdx, bRow, tile, 0, NR, false);
+                    storeEdge(tile, c, cIdx, cRs, mr, nr, accumulate);
+                }
+            }
+        }
+    }
+
+    /**
+     * One multi-threaded product. Every thread of the team works through the same sequence of (jc, pc) blocks; for
+     * each block the team first packs B's kc×nc block into ONE shared buffer (each thread claims a few NR strips), then
+     * computes the block's tiles (each thread claims (rows × columns) pieces of C and packs only its own A rows).
+     * Sharing B halves the packing work and the cache footprint compared with each thread packing its own copy.
+     *
+     * <p>Work items are claimed from a single counter in that order, and an item only waits (spinning) until all items
+     * of the previous phase are done. Since a thread claims items in order, everything it waits for has already been
+     * claimed by a running thread: a team member whose task starts late (or never, when the pool is busy) only means
+     * the others do more items, never a deadlock. Splitting is over rows and columns of C only; every C element is
+     * summed over p in the same order (the pc blocks in sequence, p within a block) whatever the thread count.
+     */
+    private static final class SharedJob {
+        final int m, n, k, aOff, aRs, aCs, bOff, bRs, bCs, cOff, cRs;
+        final float[] a, b, c;
+        final boolean accumulate;
+        final int threads, colBlocks, kBlocks, mcItem, rowChunks;
+        /** phaseStart[φ] = index of the first item of phase φ; phase 2q packs block q, phase 2q+1 computes it. */
+        final int[] phaseStart;
+        final int[] packPer, colChunk; // per block: strips per pack item, columns per compute item
+        final float[] bp;
+        final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean failed;
+        volatile Throwable failure;
+
+        SharedJob(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                  float[] c, int cOff, int cRs, boolean accumulate, int threads) {
+            this.m = m; this.n = n; this.k = k; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
+            this.b = b; this.bOff = bOff; this.bRs = bRs; this.bCs = bCs; this.c = c; this.cOff = cOff; this.cRs = cRs;
+            this.accumulate = accumulate; this.threads = threads;
+            colBlocks = (n + NC - 1) / NC;
+            kBlocks = (k + KC - 1) / KC;
+            // rows in pieces of at most MC, about eight per thread so that a thread that starts late or shares its
+            // core still leaves the others little to wait for at each phase end; but not under 8·MR rows (when m
+            // allows two pieces per thread), so each B strip loaded into L1 still serves several micro-tiles
+            int even = roundUp((m + 2 * threads - 1) / (2 * threads), MR);
+            mcItem = Math.min(MC, Math.max(roundUp((m + 8 * threads - 1) / (8 * threads), MR), Math.min(8 * MR, even)));
+            rowChunks = (m + mcItem - 1) / mcItem;
+            int blocks = colBlocks * kBlocks;
+            phaseStart = new int[2 * blocks + 1];
+            packPer = new int[colBlocks];
+            colChunk = new int[colBlocks];
+            for (int jb = 0; jb < colBlocks; jb++) {
+                int nc = Math.min(NC, n - jb * NC), strips = (nc + NR - 1) / NR;
+                packPer[jb] = Math.max(1, (strips + 2 * threads - 1) / (2 * threads));
+                // too few row pieces (small m): split the block's columns too, in whole NR strips
+                int colPieces = Math.min(strips, Math.max(1, (4 * threads + rowChunks - 1) / rowChunks));
+                colChunk[jb] = (strips + colPieces - 1) / colPieces * NR;
+            }
+            int items = 0;
+            for (int q = 0; q < blocks; q++) {
+                int jb = q / kBlocks, nc = Math.min(NC, n - jb * NC), strips = (nc + NR - 1) / NR;
+                phaseStart[2 * q] = items;
+                items += (strips + packPer[jb] - 1) / packPer[jb];
+                phaseStart[2 * q + 1] = items;
+                items += rowChunks * ((nc + colChunk[jb] - 1) / colChunk[jb]);
+            }
+            phaseStart[2 * blocks] = items;
+            Buffers lead = BUFFERS.get();
+            int need = Math.min(KC, k) * Math.min(NC, roundUp(n, NR));
+            if (lead.shared.length < need) lead.shared = new float[need];
+            bp = lead.shared;
+        }
+
+        /**
+         * The caller works through the items with whatever helpers have started; it waits only for items claimed by
+         * others, never for a helper to wake up (a late helper finds no items and returns).
+         */
+        void run() {
+            Parallel.startHelpers(threads - 1, this::help);
+            work();
+            await(phaseStart[phaseStart.length - 1]);
+        }
+
+        private void help() {
+            try {
+                work();
+            } catch (Throwable t) {
+                // recorded in work(); the caller rethrows it
+            }
+        }
+
+        private void work() {
+            try {
+                Buffers buf = BUFFERS.get();
+                buf.ensure(mcItem * Math.min(KC, k), 0);
+                int phase = 0, packedBlock = -1, packedRows = -1;
+                int total = phaseStart[phaseStart.length - 1];
+                for (int item = next.getAndIncrement(); item < total; item = next.getAndIncrement()) {
+                    while (phaseStart[phase + 1] <= item) phase++;
+                    await(phaseStart[phase]);
+                    int q = phase >> 1, jb = q / kBlocks, pc = (q % kBlocks) * KC, jc = jb * NC;
+                    int kc = Math.min(KC, k - pc), nc = Math.min(NC, n - jc), local = item - phaseStart[phase];
+                    if ((phase & 1) == 0) {
+                        int s0 = local * packPer[jb], j0 = s0 * NR, cols = Math.min(packPer[jb] * NR, nc - j0);
+                        GemmPacking.packB(b, bOff + pc * bRs + (jc + j0) * bCs, bRs, bCs, kc, cols, NR, bp, j0 * kc);
+                    } else {
+                        int colPieces = (nc + colChunk[jb] - 1) / colChunk[jb];
+                        int rc = local / colPieces, j0 = (local % colPieces) * colChunk[jb];
+                        int ic = rc * mcItem, mc = Math.min(mcItem, m - ic);
+                        if (packedBlock != q || packedRows != rc) {
+                            GemmPacking.packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, MR, buf.a);
+                            packedBlock = q;
+                            packedRows = rc;
                         }
+                        macro(buf.a, bp, kc, ic, mc, jc + j0, j0, Math.min(colChunk[jb], nc - j0), c, cOff, cRs,
+                                accumulate || pc > 0, buf.tile);
                     }
+                    done.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                if (failure == null) failure = t;
+                failed = true;
+                throw t;
+            }
+        }
+
+        /** Spins until the items before {@code target} are all done (they are all claimed by running threads). */
+        private void await(int target) {
+            for (int spins = 0; done.get() < target; spins++) {
+                if (failed) throw new IllegalStateException("gemm: another thread of the team failed", failure);
+                if (spins < 2000) Thread.onSpinWait();
+                else Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * The tiles of one packed A block (mc×kc at ap, rows ic.. of C) times columns [jr0, jr0 + ncw) of one packed B block
+     * (kc×nc at bp, C columns start at jcCol - jr0): C[ic.., jcCol..] (= or +=) A·B.
+     */
+    private static void macro(float[] ap, float[] bp, int kc, int ic, int mc, int jcCol, int jr0, int ncw,
+                              float[] c, int cOff, int cRs, boolean add, float[] tile) {
+        for (int jr = 0; jr < ncw; jr += NR) {
+            int nr = Math.min(NR, ncw - jr);
+            int bIdx = (jr0 + jr) * kc; // strip (jr0+jr)/NR starts at that strip index · NR·kc
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cIdx = cOff + (ic + ir) * cRs + jcCol + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, ap, ir * kc, bp, bIdx, c, cIdx, cRs, add);
+                } else {
+                    kernel(kc, ap, ir * kc, bp, bIdx, tile, 0, NR, false);
+                    storeEdge(tile, c, cIdx, cRs, mr, nr, add);
                 }
             }
         }
@@ -145,6 +335,40 @@ final class VectorGemm {
             x = FloatVector.broadcast(S, ap[aIdx + 4]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
             x = FloatVector.broadcast(S, ap[aIdx + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        store(c00, c01, c, cIdx, add);
+        store(c10, c11, c, cIdx + cRs, add);
+        store(c20, c21, c, cIdx + 2 * cRs, add);
+        store(c30, c31, c, cIdx + 3 * cRs, add);
+        store(c40, c41, c, cIdx + 4 * cRs, add);
+        store(c50, c51, c, cIdx + 5 * cRs, add);
+    }
+
+    /**
+     * The micro-kernel reading A in place: C[MR×NR] (= or +=) Σ_p A[r][p] · B[p][0..NR) for p < kc, with
+     * A[r][p] = a[aIdx + r·aRs + p·aCs] (any layout) and B[p][j] = b[bIdx + p·bRs + j] (contiguous rows).
+     */
+    private static void stridedKernel(int kc, float[] a, int aIdx, int aRs, int aCs, float[] b, int bIdx, int bRs,
+                                      float[] c, int cIdx, int cRs, boolean add) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        int a0 = aIdx, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, a4 = a3 + aRs, a5 = a4 + aRs;
+        for (int p = 0; p < kc; p++) {
+            int bi = bIdx + p * bRs, ai = p * aCs;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + V);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + ai]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + ai]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + ai]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + ai]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + ai]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         store(c00, c01, c, cIdx, add);

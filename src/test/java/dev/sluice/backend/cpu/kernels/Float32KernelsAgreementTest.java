@@ -219,6 +219,48 @@ class Float32KernelsAgreementTest {
         }
     }
 
+    @Test
+    void gemmSmallAndSharedPathsAgree() {
+        // small path (m·n·k ≤ VectorGemm.SMALL_MAX_FMAS, k ≤ KC): row/column edges, B read in place (NN with n a
+        // multiple of NR) or packed, k exactly KC; then the multi-threaded shared-B path over several column and
+        // k blocks with edges, tall, wide and small-m (column-split) shapes
+        int[][] shapes = {{64, 64, 32}, {64, 32, 64}, {64, 2 * VectorGemm.NR, 17}, {7, 33, VectorGemm.KC}, {5, 64, 40},
+                {11, 3, 2}, {150, 1100, 300}, {7, 1500, 300}, {700, 40, 520}, {200, 2 * VectorGemm.NC + 5, 60}};
+        SplittableRandom rnd = new SplittableRandom(18);
+        for (int[] s : shapes) {
+            for (Layout layout : Layout.values()) {
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    checkGemm(rnd, s[0], s[1], s[2], layout, accumulate);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmIsBitIdenticalOnOneAndManyThreads() {
+        // a C element must be summed in the same order however the work is split (seeded runs stay bit-identical)
+        int[][] shapes = {{150, 1100, 300}, {7, 1500, 300}, {700, 40, 520}, {256, 256, 256}, {64, 2100, 20}};
+        SplittableRandom rnd = new SplittableRandom(19);
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(rnd, m * k, -1, 1), b = random(rnd, k * n, -1, 1);
+            for (Layout layout : Layout.values()) {
+                boolean ta = layout == Layout.TN || layout == Layout.TT, tb = layout == Layout.NT || layout == Layout.TT;
+                int aRs = ta ? 1 : k, aCs = ta ? m : 1, bRs = tb ? 1 : n, bCs = tb ? k : 1;
+                float[] one = new float[m * n], many = new float[m * n];
+                try (var limit = dev.sluice.backend.cpu.Parallel.limitThreads(1)) {
+                    vec.gemm(m, n, k, a, 0, aRs, aCs, b, 0, bRs, bCs, one, 0, n, false);
+                }
+                vec.gemm(m, n, k, a, 0, aRs, aCs, b, 0, bRs, bCs, many, 0, n, false);
+                for (int i = 0; i < one.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(one[i]), Float.floatToRawIntBits(many[i]),
+                            "gemm " + m + "×" + n + "×" + k + " " + layout + " at " + i + " on 1 vs "
+                                    + dev.sluice.backend.cpu.Parallel.threads() + " threads");
+                }
+            }
+        }
+    }
+
     private static void checkGemm(SplittableRandom rnd, int m, int n, int k, Layout layout, boolean accumulate) {
         boolean ta = layout == Layout.TN || layout == Layout.TT, tb = layout == Layout.NT || layout == Layout.TT;
         int aOff = 3, bOff = 7, cOff = 11, cRs = n + 5; // padded C rows: the padding must stay untouched
