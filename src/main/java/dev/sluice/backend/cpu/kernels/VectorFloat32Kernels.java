@@ -33,21 +33,26 @@ final class VectorFloat32Kernels implements Float32Kernels {
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
         if (xStride != 1 || op == UnaryOp.LOG) { REF.unary(op, x, xOff, xStride, out, outOff, n); return; }
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.apply(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        // the op is chosen once, outside the loop: see UnaryLoops on why each transcendental has its own loop
+        switch (op) {
+            case EXP -> UnaryLoops.exp(x, xOff, out, outOff, n);
+            case GELU -> UnaryLoops.gelu(x, xOff, out, outOff, n);
+            case GELU_TANH -> UnaryLoops.geluTanh(x, xOff, out, outOff, n);
+            case SILU -> UnaryLoops.silu(x, xOff, out, outOff, n);
+            case SIGMOID -> UnaryLoops.sigmoid(x, xOff, out, outOff, n);
+            case TANH -> UnaryLoops.tanh(x, xOff, out, outOff, n);
+            default -> UnaryLoops.cheap(op, x, xOff, out, outOff, n);
         }
     }
 
     // unaryBackward: x[n], y[n], g[n] -> out[n]
     @Override
     public void unaryBackward(UnaryOp op, float[] x, int xOff, float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector xv = FloatVector.fromArray(S, x, xOff + i, m);
-            FloatVector yv = FloatVector.fromArray(S, y, yOff + i, m);
-            FloatVector gv = FloatVector.fromArray(S, g, gOff + i, m);
-            VectorMath.backward(op, xv, yv, gv).intoArray(out, outOff + i, m);
+        switch (op) {
+            case GELU -> UnaryLoops.geluBackward(x, xOff, g, gOff, out, outOff, n);
+            case GELU_TANH -> UnaryLoops.geluTanhBackward(x, xOff, g, gOff, out, outOff, n);
+            case SILU -> UnaryLoops.siluBackward(x, xOff, g, gOff, out, outOff, n);
+            default -> UnaryLoops.cheapBackward(op, x, xOff, y, yOff, g, gOff, out, outOff, n);
         }
     }
 
