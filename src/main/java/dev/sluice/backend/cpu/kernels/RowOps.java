@@ -40,14 +40,67 @@ final class RowOps {
         return v.lane(0);
     }
 
-    /** Σ x[off .. off+n) in float lanes. */
+    /**
+     * Σ x[off .. off+n) in float lanes. Four independent accumulators (a single one is bound by the add latency),
+     * combined in a fixed order, so the result depends only on n and the data.
+     */
     static float sum(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            acc = acc.add(FloatVector.fromArray(S, x, off + i, m), m);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            a0 = a0.add(FloatVector.fromArray(S, x, off + i));
+            a1 = a1.add(FloatVector.fromArray(S, x, off + i + V));
+            a2 = a2.add(FloatVector.fromArray(S, x, off + i + 2 * V));
+            a3 = a3.add(FloatVector.fromArray(S, x, off + i + 3 * V));
         }
-        return sumLanes(acc);
+        for (int end = S.loopBound(n); i < end; i += V) a0 = a0.add(FloatVector.fromArray(S, x, off + i));
+        if (i < n) a0 = a0.add(FloatVector.fromArray(S, x, off + i, S.indexInRange(i, n))); // masked lanes load 0
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    /** Σ (x − mu)² over x[off .. off+n), accumulated as {@link #sum}. */
+    static float sumSquaredDeviations(float[] x, int off, int n, float mu) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector m = FloatVector.broadcast(S, mu);
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            FloatVector d0 = FloatVector.fromArray(S, x, off + i).sub(m), d1 = FloatVector.fromArray(S, x, off + i + V).sub(m);
+            FloatVector d2 = FloatVector.fromArray(S, x, off + i + 2 * V).sub(m), d3 = FloatVector.fromArray(S, x, off + i + 3 * V).sub(m);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+            a2 = d2.fma(d2, a2);
+            a3 = d3.fma(d3, a3);
+        }
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(m);
+            a0 = d.fma(d, a0);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromArray(S, x, off + i, k).sub(m);
+            a0 = a0.add(d.mul(d), k); // inactive lanes would add mu²
+        }
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    /** Σ a·b over a[aOff ..], b[bOff ..] of length n, accumulated as {@link #sum}. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            a0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), a0);
+            a1 = FloatVector.fromArray(S, a, aOff + i + V).fma(FloatVector.fromArray(S, b, bOff + i + V), a1);
+            a2 = FloatVector.fromArray(S, a, aOff + i + 2 * V).fma(FloatVector.fromArray(S, b, bOff + i + 2 * V), a2);
+            a3 = FloatVector.fromArray(S, a, aOff + i + 3 * V).fma(FloatVector.fromArray(S, b, bOff + i + 3 * V), a3);
+        }
+        for (int end = S.loopBound(n); i < end; i += V) {
+            a0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), a0);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            a0 = FloatVector.fromArray(S, a, aOff + i, k).fma(FloatVector.fromArray(S, b, bOff + i, k), a0);
+        }
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
     }
 
     /** max of x[off .. off+n), NaN if any element is NaN, −∞ when empty. */
@@ -91,33 +144,82 @@ final class RowOps {
         return acc.test(VectorOperators.IS_NAN).anyTrue() ? Float.NaN : acc.reduceLanes(VectorOperators.MIN);
     }
 
-    /** Row-wise (log-)softmax, x[rows×cols] → out[rows×cols]: subtract the row max, exponentiate, normalise. */
+    /**
+     * Row-wise (log-)softmax, x[rows×cols] → out[rows×cols]: subtract the row max, exponentiate, normalise. A row
+     * (4 KiB at 1024 columns) stays in L1 across the passes, so memory sees one read of x and one write of out.
+     */
     static void softmax(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log) {
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * cols, ob = outOff + r * cols;
             float max = max(x, xb, cols);
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + j, m).sub(max));
-                sum = sum.add(e, m);
-                if (!log) e.intoArray(out, ob + j, m); // keep exp for the normalising pass
-            }
-            float total = sumLanes(sum);
             if (log) {
                 // (x − max) − log Σ, not x − (max + log Σ): the first difference is exact for nearby values
-                float logTotal = (float) Math.log(total);
-                for (int j = 0; j < cols; j += V) {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    FloatVector.fromArray(S, x, xb + j, m).sub(max).sub(logTotal).intoArray(out, ob + j, m);
-                }
+                float logTotal = (float) Math.log(sumExp(x, xb, cols, max));
+                shiftRow(x, xb, out, ob, cols, max, logTotal);
             } else {
-                float inv = 1f / total;
-                for (int j = 0; j < cols; j += V) {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    FloatVector.fromArray(S, out, ob + j, m).mul(inv).intoArray(out, ob + j, m);
-                }
+                float total = expRow(x, xb, out, ob, cols, max);
+                scaleRow(out, ob, cols, 1f / total);
             }
+        }
+    }
+
+    /** out[n] = exp(x[n] − max); returns Σ out in the fixed order of {@link #sum}. */
+    private static float expRow(float[] x, int xb, float[] out, int ob, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + i).sub(m));
+            e.intoArray(out, ob + i);
+            acc = acc.add(e); // exp's latency dwarfs the add's: one accumulator does not limit this loop
+        }
+        if (i < n) acc = acc.add(expTail(x, xb + i, out, ob + i, n - i, m));
+        return sumLanes(acc);
+    }
+
+    /** The last n (< V) elements of {@link #expRow}, one vector at a time; returns their lane sums. */
+    private static FloatVector expTail(float[] x, int xb, float[] out, int ob, int n, FloatVector m) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + i, k).sub(m));
+            e.intoArray(out, ob + i, k);
+            acc = acc.add(e, k);
+        }
+        return acc;
+    }
+
+    /** Σ exp(x[n] − max) without storing it (log-softmax). */
+    private static float sumExp(float[] x, int xb, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, xb + i, k).sub(m)), k);
+        }
+        return sumLanes(acc);
+    }
+
+    /** out[n] = (x[n] − max) − logTotal. */
+    private static void shiftRow(float[] x, int xb, float[] out, int ob, int n, float max, float logTotal) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector.fromArray(S, x, xb + i).sub(max).sub(logTotal).intoArray(out, ob + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xb + i, k).sub(max).sub(logTotal).intoArray(out, ob + i, k);
+        }
+    }
+
+    /** out[n] *= s in place. */
+    private static void scaleRow(float[] out, int ob, int n, float s) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) FloatVector.fromArray(S, out, ob + i).mul(sv).intoArray(out, ob + i);
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, out, ob + i, k).mul(sv).intoArray(out, ob + i, k);
         }
     }
 
@@ -125,20 +227,29 @@ final class RowOps {
     static void softmaxBackward(float[] y, int yOff, float[] g, int gOff, float[] dx, int dxOff, int rows, int cols, boolean log) {
         for (int r = 0; r < rows; r++) {
             int yb = yOff + r * cols, gb = gOff + r * cols, db = dxOff + r * cols;
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
-                acc = log ? acc.add(gv, m) : acc.add(gv.mul(FloatVector.fromArray(S, y, yb + j, m)), m);
+            if (log) {
+                float total = sum(g, gb, cols);
+                for (int j = 0; j < cols; j += V) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
+                    gv.sub(VectorMath.exp(FloatVector.fromArray(S, y, yb + j, m)).mul(total)).intoArray(dx, db + j, m);
+                }
+            } else {
+                softmaxBackwardRow(y, yb, g, gb, dx, db, cols, dot(g, gb, y, yb, cols));
             }
-            float dot = sumLanes(acc);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
-                FloatVector yv = FloatVector.fromArray(S, y, yb + j, m);
-                FloatVector d = log ? gv.sub(VectorMath.exp(yv).mul(dot)) : yv.mul(gv.sub(dot));
-                d.intoArray(dx, db + j, m);
-            }
+        }
+    }
+
+    /** dx[n] = y·(g − dot). */
+    private static void softmaxBackwardRow(float[] y, int yb, float[] g, int gb, float[] dx, int db, int n, float dot) {
+        FloatVector d = FloatVector.broadcast(S, dot);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector.fromArray(S, y, yb + i).mul(FloatVector.fromArray(S, g, gb + i).sub(d)).intoArray(dx, db + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, y, yb + i, k).mul(FloatVector.fromArray(S, g, gb + i, k).sub(d)).intoArray(dx, db + i, k);
         }
     }
 
@@ -147,23 +258,39 @@ final class RowOps {
                           int rows, int cols, float eps) {
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * cols, yb = yOff + r * cols;
+            // two-pass variance over a row that is in L1 after the first pass: no cancellation from E[x²] − E[x]²
             float mu = sum(x, xb, cols) / cols;
-            FloatVector sq = FloatVector.zero(S);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector d = FloatVector.fromArray(S, x, xb + j, m).sub(mu);
-                sq = sq.add(d.mul(d), m); // two-pass variance: no cancellation from E[x²] − E[x]²
-            }
-            float inv = (float) (1 / Math.sqrt((double) sumLanes(sq) / cols + eps));
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(S, x, xb + j, m).sub(mu).mul(inv);
-                if (gamma != null) v = v.mul(FloatVector.fromArray(S, gamma, j, m));
-                if (beta != null) v = v.add(FloatVector.fromArray(S, beta, j, m));
-                v.intoArray(y, yb + j, m);
-            }
+            float inv = (float) (1 / Math.sqrt((double) sumSquaredDeviations(x, xb, cols, mu) / cols + eps));
+            if (gamma != null && beta != null) normalizeAffine(x, xb, gamma, beta, y, yb, cols, mu, inv);
+            else normalizeGeneral(x, xb, gamma, beta, y, yb, cols, mu, inv);
             mean[r] = mu;
             rstd[r] = inv;
+        }
+    }
+
+    /** y[n] = (x − mu)·inv·gamma + beta: the common case, without per-vector null checks. */
+    private static void normalizeAffine(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int n, float mu, float inv) {
+        FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, inv);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector.fromArray(S, x, xb + i).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, i))
+                    .add(FloatVector.fromArray(S, beta, i)).intoArray(y, yb + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xb + i, k).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, i, k))
+                    .add(FloatVector.fromArray(S, beta, i, k)).intoArray(y, yb + i, k);
+        }
+    }
+
+    /** y[n] = (x − mu)·inv, times gamma and plus beta when non-null. */
+    private static void normalizeGeneral(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int n, float mu, float inv) {
+        for (int j = 0; j < n; j += V) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xb + j, m).sub(mu).mul(inv);
+            if (gamma != null) v = v.mul(FloatVector.fromArray(S, gamma, j, m));
+            if (beta != null) v = v.add(FloatVector.fromArray(S, beta, j, m));
+            v.intoArray(y, yb + j, m);
         }
     }
 
