@@ -300,9 +300,80 @@ final class RowOps {
      */
     static void layerNormBackward(float[] g, int gOff, float[] x, int xOff, float[] mean, float[] rstd, float[] gamma,
                                   float[] dx, int dxOff, float[] dgamma, float[] dbeta, int rows, int cols) {
+        boolean common = gamma != null && dgamma != null && dbeta != null;
         for (int r = 0; r < rows; r++) {
             int gb = gOff + r * cols, xb = xOff + r * cols, db = dxOff + r * cols;
-            float mu = mean[r], rs = rstd[r];
+            if (common) {
+                long sums = layerNormBackwardSums(g, gb, x, xb, mean[r], rstd[r], gamma, dgamma, dbeta, cols);
+                float sumG = Float.intBitsToFloat((int) (sums >>> 32)), sumGX = Float.intBitsToFloat((int) sums);
+                layerNormBackwardDx(g, gb, x, xb, mean[r], rstd[r], gamma, dx, db, cols, sumG / cols, sumGX / cols);
+            } else {
+                layerNormBackwardRowGeneral(g, gb, x, xb, mean[r], rstd[r], gamma, dx, db, dgamma, dbeta, cols);
+            }
+        }
+    }
+
+    /**
+     * First pass of a layer-norm backward row with gamma, dgamma and dbeta present: dgamma += g·x̂, dbeta += g;
+     * returns Σ g·gamma (high 32 bits) and Σ g·gamma·x̂ (low 32 bits) as float bits, two results without an
+     * allocation (two accumulators each, combined in a fixed order).
+     */
+    private static long layerNormBackwardSums(float[] g, int gb, float[] x, int xb, float mu, float rs, float[] gamma,
+                                              float[] dgamma, float[] dbeta, int n) {
+        FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, rs);
+        FloatVector sg0 = FloatVector.zero(S), sg1 = sg0, sgx0 = sg0, sgx1 = sg0;
+        int i = 0;
+        for (int end = n - 2 * V; i <= end; i += 2 * V) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gb + i), g1 = FloatVector.fromArray(S, g, gb + i + V);
+            FloatVector h0 = FloatVector.fromArray(S, x, xb + i).sub(m).mul(s);
+            FloatVector h1 = FloatVector.fromArray(S, x, xb + i + V).sub(m).mul(s);
+            FloatVector gy0 = g0.mul(FloatVector.fromArray(S, gamma, i)), gy1 = g1.mul(FloatVector.fromArray(S, gamma, i + V));
+            sg0 = sg0.add(gy0);
+            sg1 = sg1.add(gy1);
+            sgx0 = gy0.fma(h0, sgx0);
+            sgx1 = gy1.fma(h1, sgx1);
+            g0.fma(h0, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+            g1.fma(h1, FloatVector.fromArray(S, dgamma, i + V)).intoArray(dgamma, i + V);
+            FloatVector.fromArray(S, dbeta, i).add(g0).intoArray(dbeta, i);
+            FloatVector.fromArray(S, dbeta, i + V).add(g1).intoArray(dbeta, i + V);
+        }
+        for (; i < n; i += V) { // at most two vectors, the last one masked
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector g0 = FloatVector.fromArray(S, g, gb + i, k);
+            FloatVector h0 = FloatVector.fromArray(S, x, xb + i, k).sub(m).mul(s);
+            FloatVector gy0 = g0.mul(FloatVector.fromArray(S, gamma, i, k)); // 0 in inactive lanes
+            sg0 = sg0.add(gy0);
+            sgx0 = gy0.fma(h0, sgx0);
+            g0.fma(h0, FloatVector.fromArray(S, dgamma, i, k)).intoArray(dgamma, i, k);
+            FloatVector.fromArray(S, dbeta, i, k).add(g0).intoArray(dbeta, i, k);
+        }
+        long hi = Float.floatToRawIntBits(sumLanes(sg0.add(sg1)));
+        return hi << 32 | (Float.floatToRawIntBits(sumLanes(sgx0.add(sgx1))) & 0xFFFF_FFFFL);
+    }
+
+    /** Second pass: dx = rstd·(g·gamma − meanG − x̂·meanGX). */
+    private static void layerNormBackwardDx(float[] g, int gb, float[] x, int xb, float mu, float rs, float[] gamma,
+                                            float[] dx, int db, int n, float meanG, float meanGX) {
+        FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, rs);
+        FloatVector mg = FloatVector.broadcast(S, meanG), mgx = FloatVector.broadcast(S, meanGX);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector xhat = FloatVector.fromArray(S, x, xb + i).sub(m).mul(s);
+            FloatVector gy = FloatVector.fromArray(S, g, gb + i).mul(FloatVector.fromArray(S, gamma, i));
+            gy.sub(mg).sub(xhat.mul(mgx)).mul(s).intoArray(dx, db + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector xhat = FloatVector.fromArray(S, x, xb + i, k).sub(m).mul(s);
+            FloatVector gy = FloatVector.fromArray(S, g, gb + i, k).mul(FloatVector.fromArray(S, gamma, i, k));
+            gy.sub(mg).sub(xhat.mul(mgx)).mul(s).intoArray(dx, db + i, k);
+        }
+    }
+
+    /** One layer-norm backward row when gamma, dgamma or dbeta is null (masked loops, null checks per vector). */
+    private static void layerNormBackwardRowGeneral(float[] g, int gb, float[] x, int xb, float mu, float rs, float[] gamma,
+                                                    float[] dx, int db, float[] dgamma, float[] dbeta, int cols) {
+        {
             FloatVector sumG = FloatVector.zero(S), sumGX = FloatVector.zero(S);
             for (int j = 0; j < cols; j += V) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
