@@ -75,8 +75,13 @@ final class VectorMath {
 
     /** g·(Φ(x) + x·φ(x)). */
     static FloatVector geluBackward(FloatVector x, FloatVector g) {
+        return geluBackwardFromCdf(x, normalCdf(x), g);
+    }
+
+    /** g·(cdf + x·φ(x)) given cdf = Φ(x). */
+    static FloatVector geluBackwardFromCdf(FloatVector x, FloatVector cdf, FloatVector g) {
         FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
-        return g.mul(normalCdf(x).add(x.mul(pdf)));
+        return g.mul(cdf.add(x.mul(pdf)));
     }
 
     /** g·d/dx of {@link #geluTanh}. */
