@@ -201,7 +201,7 @@ final class RowOps {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += V) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + i).sub(m));
+            FloatVector e = VectorMath.expNoOverflow(FloatVector.fromArray(S, x, xb + i).sub(m)); // x − max ≤ 0
             e.intoArray(out, ob + i);
             acc = acc.add(e); // exp's latency dwarfs the add's: one accumulator does not limit this loop
         }
@@ -214,7 +214,7 @@ final class RowOps {
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < n; i += V) {
             VectorMask<Float> k = S.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + i, k).sub(m));
+            FloatVector e = VectorMath.expNoOverflow(FloatVector.fromArray(S, x, xb + i, k).sub(m));
             e.intoArray(out, ob + i, k);
             acc = acc.add(e, k);
         }
@@ -227,7 +227,7 @@ final class RowOps {
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < n; i += V) {
             VectorMask<Float> k = S.indexInRange(i, n);
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, xb + i, k).sub(m)), k);
+            acc = acc.add(VectorMath.expNoOverflow(FloatVector.fromArray(S, x, xb + i, k).sub(m)), k);
         }
         return sumLanes(acc);
     }

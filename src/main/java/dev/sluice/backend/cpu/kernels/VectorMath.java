@@ -80,7 +80,7 @@ final class VectorMath {
 
     /** g·(cdf + x·φ(x)) given cdf = Φ(x). */
     static FloatVector geluBackwardFromCdf(FloatVector x, FloatVector cdf, FloatVector g) {
-        FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
+        FloatVector pdf = expNoOverflow(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
         return g.mul(cdf.add(x.mul(pdf)));
     }
 
@@ -106,7 +106,7 @@ final class VectorMath {
 
     /** Logistic function in two branches (as the reference) so exp never overflows: e = exp(−|x|). */
     static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+        FloatVector e = expNoOverflow(x.abs().neg());
         FloatVector inv = one().div(one().add(e));
         return inv.blend(e.mul(inv), x.compare(VectorOperators.LT, 0f));
     }
@@ -133,7 +133,7 @@ final class VectorMath {
         FloatVector t = ONE.div(z.fma(HALF, ONE));
         FloatVector poly = ERFC_9.fma(t, ERFC_8).fma(t, ERFC_7).fma(t, ERFC_6).fma(t, ERFC_5)
                 .fma(t, ERFC_4).fma(t, ERFC_3).fma(t, ERFC_2).fma(t, ERFC_1).fma(t, ERFC_0);
-        return t.mul(exp(poly.sub(z.mul(z))));
+        return t.mul(expNoOverflow(poly.sub(z.mul(z)))); // the argument is ≤ 3e-8
     }
 
     // exp(x) = 2^n · e^r with n = round(x·log2 e) and r = x − n·ln 2 (ln 2 split in two parts so r is exact)
@@ -167,6 +167,28 @@ final class VectorMath {
         y = y.blend(INF, x.compare(VectorOperators.GT, V_EXP_MAX));
         y = y.blend(ZERO, x.compare(VectorOperators.LT, V_EXP_MIN));
         return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** Below this e^x is not a normal float (2^−126 = e^−87.34). */
+    private static final float NORMAL_MIN_ARG = -87.33654f;
+    private static final FloatVector V_NORMAL_MIN_ARG = c(NORMAL_MIN_ARG);
+
+    /**
+     * e^x for arguments that cannot overflow (x ≤ 88, as in softmax, sigmoid and the GELU tails, where they are
+     * ≤ 0): {@link #exp} without the overflow test and with a single 2^n factor, about a third fewer instructions.
+     * Results below the smallest normal float (x < −87.34) are flushed to 0 (the true values are under 1.2e−38);
+     * NaN propagates through the arithmetic (the clamp is NaN-propagating).
+     */
+    static FloatVector expNoOverflow(FloatVector x) {
+        FloatVector xc = x.max(V_NORMAL_MIN_ARG); // n ≥ −126: 2^n is a normal float
+        FloatVector t = xc.fma(LOG2E, V_ROUNDER);
+        FloatVector n = t.sub(V_ROUNDER);
+        FloatVector r = n.fma(NEG_LN2_HI, xc).add(n.mul(NEG_LN2_LO));
+        FloatVector p = EXP_5.fma(r, EXP_4).fma(r, EXP_3).fma(r, EXP_2).fma(r, EXP_1).fma(r, EXP_0);
+        FloatVector er = p.fma(r.mul(r), r).add(ONE);
+        IntVector ni = t.reinterpretAsInts().sub(I_ROUNDER_BITS);
+        FloatVector scale = ni.add(I_127).lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
+        return er.mul(scale).blend(ZERO, x.compare(VectorOperators.LT, V_NORMAL_MIN_ARG));
     }
 
     private static final FloatVector TANH_4 = c(-5.70498872745e-3f), TANH_3 = c(2.06390887954e-2f),
