@@ -151,11 +151,14 @@ final class VectorMath {
 
     /** e^x lanewise (Cephes expf polynomial, ≤ 2 ulp); +∞ above 88.72, 0 below −103.97, NaN for NaN. */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(V_EXP_MIN).min(V_EXP_MAX);
+        // clamp by compare and blend: the Vector API's max/min follow Math.max/min (NaN, −0) and take several
+        // instructions each; a NaN x compares false and stays NaN, which the arithmetic below propagates
+        FloatVector xc = x.blend(V_EXP_MIN, x.compare(VectorOperators.LT, V_EXP_MIN));
+        xc = xc.blend(V_EXP_MAX, xc.compare(VectorOperators.GT, V_EXP_MAX));
         FloatVector t = xc.fma(LOG2E, V_ROUNDER); // n + 1.5·2^23: n sits in the low mantissa bits
         FloatVector n = t.sub(V_ROUNDER);
         // r = x − n·ln 2 in two steps; the first is exact: n is a small integer, LN2_HI has 9 significant bits
-        FloatVector r = n.fma(NEG_LN2_HI, xc).add(n.mul(NEG_LN2_LO));
+        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, xc));
         FloatVector p = EXP_5.fma(r, EXP_4).fma(r, EXP_3).fma(r, EXP_2).fma(r, EXP_1).fma(r, EXP_0);
         FloatVector er = p.fma(r.mul(r), r).add(ONE);
         // 2^n as two factors 2^(n/2)·2^(n−n/2): each stays a normal float for n in [−150, 128]
@@ -177,13 +180,14 @@ final class VectorMath {
      * e^x for arguments that cannot overflow (x ≤ 88, as in softmax, sigmoid and the GELU tails, where they are
      * ≤ 0): {@link #exp} without the overflow test and with a single 2^n factor, about a third fewer instructions.
      * Results below the smallest normal float (x < −87.34) are flushed to 0 (the true values are under 1.2e−38);
-     * NaN propagates through the arithmetic (the clamp is NaN-propagating).
+     * NaN propagates through the arithmetic.
      */
     static FloatVector expNoOverflow(FloatVector x) {
-        FloatVector xc = x.max(V_NORMAL_MIN_ARG); // n ≥ −126: 2^n is a normal float
+        // n ≥ −126, so 2^n is a normal float; compare and blend as in exp (NaN stays NaN)
+        FloatVector xc = x.blend(V_NORMAL_MIN_ARG, x.compare(VectorOperators.LT, V_NORMAL_MIN_ARG));
         FloatVector t = xc.fma(LOG2E, V_ROUNDER);
         FloatVector n = t.sub(V_ROUNDER);
-        FloatVector r = n.fma(NEG_LN2_HI, xc).add(n.mul(NEG_LN2_LO));
+        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, xc));
         FloatVector p = EXP_5.fma(r, EXP_4).fma(r, EXP_3).fma(r, EXP_2).fma(r, EXP_1).fma(r, EXP_0);
         FloatVector er = p.fma(r.mul(r), r).add(ONE);
         IntVector ni = t.reinterpretAsInts().sub(I_ROUNDER_BITS);
