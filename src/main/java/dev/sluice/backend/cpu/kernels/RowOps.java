@@ -205,12 +205,14 @@ final class RowOps {
             e.intoArray(out, ob + i);
             acc = acc.add(e); // exp's latency dwarfs the add's: one accumulator does not limit this loop
         }
-        if (i < n) acc = acc.add(expTail(x, xb + i, out, ob + i, n - i, m));
-        return sumLanes(acc);
+        float total = sumLanes(acc);
+        // the tail's sum comes back as a float: a vector returned from a call that is not inlined is boxed
+        return i < n ? total + expTail(x, xb + i, out, ob + i, n - i, max) : total;
     }
 
-    /** The last n (< V) elements of {@link #expRow}, one vector at a time; returns their lane sums. */
-    private static FloatVector expTail(float[] x, int xb, float[] out, int ob, int n, FloatVector m) {
+    /** The last n (< V) elements of {@link #expRow}, under a mask; returns their sum. */
+    private static float expTail(float[] x, int xb, float[] out, int ob, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < n; i += V) {
             VectorMask<Float> k = S.indexInRange(i, n);
@@ -218,7 +220,7 @@ final class RowOps {
             e.intoArray(out, ob + i, k);
             acc = acc.add(e, k);
         }
-        return acc;
+        return sumLanes(acc);
     }
 
     /** Σ exp(x[n] − max) without storing it (log-softmax). */

@@ -169,16 +169,30 @@ final class VectorFloat32Kernels implements Float32Kernels {
     @Override
     public void adamw(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
                       float lr, float beta1, float beta2, float eps, float wd, float bc1, float bc2) {
+        // the body is written out here rather than called with an all-true mask: when that call was not inlined,
+        // the mask object was allocated on every iteration
+        FloatVector b1 = FloatVector.broadcast(S, beta1), c1 = FloatVector.broadcast(S, 1 - beta1);
+        FloatVector b2 = FloatVector.broadcast(S, beta2), c2 = FloatVector.broadcast(S, 1 - beta2);
+        float stepScale = lr / bc1, vScale = 1 / bc2, lrWd = lr * wd;
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += V) {
-            adamwStep(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, S.maskAll(true), lr, beta1, beta2, eps, wd, bc1, bc2);
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gv.mul(c1));
+            FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gv.mul(c2).mul(gv));
+            FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
+            FloatVector step = mv.mul(stepScale).div(vv.mul(vScale).sqrt().add(eps));
+            pv = pv.sub(step.add(pv.mul(lrWd)));
+            mv.intoArray(m, mOff + i);
+            vv.intoArray(v, vOff + i);
+            pv.intoArray(p, pOff + i);
         }
-        if (i < n) adamwStep(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, S.indexInRange(i, n), lr, beta1, beta2, eps, wd, bc1, bc2);
+        if (i < n) adamwTail(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, lr, beta1, beta2, eps, wd, bc1, bc2);
     }
 
-    /** One vector of {@link #adamw} (k: the lanes to update; all of them but at the ragged end). */
-    private static void adamwStep(float[] p, int pi, float[] g, int gi, float[] m, int mi, float[] v, int vi, VectorMask<Float> k,
+    /** The last n (< V) elements of {@link #adamw}: the same arithmetic under a mask. */
+    private static void adamwTail(float[] p, int pi, float[] g, int gi, float[] m, int mi, float[] v, int vi, int n,
                                   float lr, float beta1, float beta2, float eps, float wd, float bc1, float bc2) {
+        VectorMask<Float> k = S.indexInRange(0, n);
         FloatVector gv = FloatVector.fromArray(S, g, gi, k);
         FloatVector mv = FloatVector.fromArray(S, m, mi, k).mul(beta1).add(gv.mul(1 - beta1));
         FloatVector vv = FloatVector.fromArray(S, v, vi, k).mul(beta2).add(gv.mul(1 - beta2).mul(gv));

@@ -27,43 +27,6 @@ final class VectorMath {
 
     private VectorMath() {}
 
-    /**
-     * op(x) lanewise for the cheap ops (a few instructions each); mirrors {@link UnaryOp#apply(double)}. The
-     * transcendental ops have their own methods below and their own loops in {@link UnaryLoops}: one switch that
-     * inlined them all overran C2's inlining budget, and a vector that crosses a call which is not inlined is boxed.
-     */
-    static FloatVector cheap(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case SQRT -> x.sqrt();
-            case RSQRT -> one().div(x.sqrt());
-            case ABS -> x.abs();
-            // blend, not max: relu(NaN) is 0 in the reference (NaN > 0 is false)
-            case RELU -> zero().blend(x, x.compare(VectorOperators.GT, 0f));
-            case SQUARE -> x.mul(x);
-            case RECIPROCAL -> one().div(x);
-            default -> throw new IllegalArgumentException(op + " is not a cheap op");
-        };
-    }
-
-    /** g·op'(x) lanewise for the ops whose derivative needs no transcendental; mirrors {@link UnaryOp#derivative}. */
-    static FloatVector cheapBackward(UnaryOp op, FloatVector x, FloatVector y, FloatVector g) {
-        return switch (op) {
-            case NEG -> g.neg();
-            case EXP -> g.mul(y);
-            case LOG -> g.div(x);
-            case SQRT -> g.mul(0.5f).div(y);
-            case RSQRT -> g.mul(y.mul(y).mul(y).mul(-0.5f));
-            case ABS -> g.mul(signum(x));
-            case RELU -> g.mul(zero().blend(one(), x.compare(VectorOperators.GT, 0f)));
-            case SIGMOID -> g.mul(y.mul(one().sub(y)));
-            case TANH -> g.mul(one().sub(y.mul(y)));
-            case SQUARE -> g.mul(x.mul(2f));
-            case RECIPROCAL -> g.mul(y.mul(y).neg());
-            default -> throw new IllegalArgumentException(op + " has no cheap derivative");
-        };
-    }
-
     /** x·Φ(x) (exact GELU). */
     static FloatVector gelu(FloatVector x) { return x.mul(normalCdf(x)); }
 
@@ -123,7 +86,8 @@ final class VectorMath {
      * Vector API methods, and in GELU (erfc + exp) those chains pushed C2 past its node-count inlining cutoff, after
      * which the remaining helpers were called and their vectors boxed. A constant vector costs nothing to inline.
      */
-    private static final FloatVector ZERO = FloatVector.zero(S), ONE = c(1f), HALF = c(0.5f), TWO = c(2f);
+    static final FloatVector ZERO = FloatVector.zero(S), ONE = c(1f);
+    private static final FloatVector HALF = c(0.5f), TWO = c(2f);
     private static final FloatVector ERFC_0 = c(-1.26551223f), ERFC_1 = c(1.00002368f), ERFC_2 = c(0.37409196f),
             ERFC_3 = c(0.09678418f), ERFC_4 = c(-0.18628806f), ERFC_5 = c(0.27886807f), ERFC_6 = c(-1.13520398f),
             ERFC_7 = c(1.48851587f), ERFC_8 = c(-0.82215223f), ERFC_9 = c(0.17087277f);
@@ -213,7 +177,7 @@ final class VectorMath {
     }
 
     /** sign(x) as Math.signum: ±1, 0 for ±0, NaN for NaN. */
-    private static FloatVector signum(FloatVector x) {
+    static FloatVector signum(FloatVector x) {
         FloatVector s = zero().blend(one(), x.compare(VectorOperators.GT, 0f))
                 .blend(one().neg(), x.compare(VectorOperators.LT, 0f));
         VectorMask<Float> nan = x.test(VectorOperators.IS_NAN);
