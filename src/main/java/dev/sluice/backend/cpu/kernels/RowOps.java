@@ -40,14 +40,67 @@ final class RowOps {
         return v.lane(0);
     }
 
-    /** Σ x[off .. off+n) in float lanes. */
+    /**
+     * Σ x[off .. off+n) in float lanes. Four independent accumulators (a single one is bound by the add latency),
+     * combined in a fixed order, so the result depends only on n and the data.
+     */
     static float sum(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            acc = acc.add(FloatVector.fromArray(S, x, off + i, m), m);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            a0 = a0.add(FloatVector.fromArray(S, x, off + i));
+            a1 = a1.add(FloatVector.fromArray(S, x, off + i + V));
+            a2 = a2.add(FloatVector.fromArray(S, x, off + i + 2 * V));
+            a3 = a3.add(FloatVector.fromArray(S, x, off + i + 3 * V));
         }
-        return sumLanes(acc);
+        for (int end = S.loopBound(n); i < end; i += V) a0 = a0.add(FloatVector.fromArray(S, x, off + i));
+        if (i < n) a0 = a0.add(FloatVector.fromArray(S, x, off + i, S.indexInRange(i, n))); // masked lanes load 0
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    /** Σ (x − mu)² over x[off .. off+n), accumulated as {@link #sum}. */
+    static float sumSquaredDeviations(float[] x, int off, int n, float mu) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector m = FloatVector.broadcast(S, mu);
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            FloatVector d0 = FloatVector.fromArray(S, x, off + i).sub(m), d1 = FloatVector.fromArray(S, x, off + i + V).sub(m);
+            FloatVector d2 = FloatVector.fromArray(S, x, off + i + 2 * V).sub(m), d3 = FloatVector.fromArray(S, x, off + i + 3 * V).sub(m);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+            a2 = d2.fma(d2, a2);
+            a3 = d3.fma(d3, a3);
+        }
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(m);
+            a0 = d.fma(d, a0);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromArray(S, x, off + i, k).sub(m);
+            a0 = a0.add(d.mul(d), k); // inactive lanes would add mu²
+        }
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    /** Σ a·b over a[aOff ..], b[bOff ..] of length n, accumulated as {@link #sum}. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            a0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), a0);
+            a1 = FloatVector.fromArray(S, a, aOff + i + V).fma(FloatVector.fromArray(S, b, bOff + i + V), a1);
+            a2 = FloatVector.fromArray(S, a, aOff + i + 2 * V).fma(FloatVector.fromArray(S, b, bOff + i + 2 * V), a2);
+            a3 = FloatVector.fromArray(S, a, aOff + i + 3 * V).fma(FloatVector.fromArray(S, b, bOff + i + 3 * V), a3);
+        }
+        for (int end = S.loopBound(n); i < end; i += V) {
+            a0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), a0);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            a0 = FloatVector.fromArray(S, a, aOff + i, k).fma(FloatVector.fromArray(S, b, bOff + i, k), a0);
+        }
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
     }
 
     /** max of x[off .. off+n), NaN if any element is NaN, −∞ when empty. */
@@ -91,33 +144,116 @@ final class RowOps {
         return acc.test(VectorOperators.IS_NAN).anyTrue() ? Float.NaN : acc.reduceLanes(VectorOperators.MIN);
     }
 
-    /** Row-wise (log-)softmax, x[rows×cols] → out[rows×cols]: subtract the row max, exponentiate, normalise. */
+    /**
+     * Row-wise (log-)softmax, x[rows×cols] → out[rows×cols]: subtract the row max, exponentiate, normalise. A row
+     * (4 KiB at 1024 columns) stays in L1 across the passes, so memory sees one read of x and one write of out.
+     */
     static void softmax(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log) {
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * cols, ob = outOff + r * cols;
-            float max = max(x, xb, cols);
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + j, m).sub(max));
-                sum = sum.add(e, m);
-                if (!log) e.intoArray(out, ob + j, m); // keep exp for the normalising pass
-            }
-            float total = sumLanes(sum);
+            float max = shiftForSoftmax(x, xb, cols);
             if (log) {
                 // (x − max) − log Σ, not x − (max + log Σ): the first difference is exact for nearby values
-                float logTotal = (float) Math.log(total);
-                for (int j = 0; j < cols; j += V) {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    FloatVector.fromArray(S, x, xb + j, m).sub(max).sub(logTotal).intoArray(out, ob + j, m);
-                }
+                float logTotal = (float) Math.log(sumExp(x, xb, cols, max));
+                shiftRow(x, xb, out, ob, cols, max, logTotal);
             } else {
-                float inv = 1f / total;
-                for (int j = 0; j < cols; j += V) {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    FloatVector.fromArray(S, out, ob + j, m).mul(inv).intoArray(out, ob + j, m);
-                }
+                float total = expRow(x, xb, out, ob, cols, max);
+                scaleRow(out, ob, cols, 1f / total);
             }
+        }
+    }
+
+    /**
+     * The row max for softmax, with the hardware's max (compare and blend) instead of {@link #max}'s NaN-propagating
+     * one, which is several instructions per vector and was a fifth of softmax's time. NaN needs no care here: a NaN
+     * element makes its exp, hence the row sum, hence every output NaN, whatever shift was subtracted (as in the
+     * reference). Four independent chains, combined in a fixed order.
+     */
+    private static float shiftForSoftmax(float[] x, int xb, int n) {
+        FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xb + i), v1 = FloatVector.fromArray(S, x, xb + i + V);
+            FloatVector v2 = FloatVector.fromArray(S, x, xb + i + 2 * V), v3 = FloatVector.fromArray(S, x, xb + i + 3 * V);
+            a0 = a0.blend(v0, a0.compare(VectorOperators.LT, v0));
+            a1 = a1.blend(v1, a1.compare(VectorOperators.LT, v1));
+            a2 = a2.blend(v2, a2.compare(VectorOperators.LT, v2));
+            a3 = a3.blend(v3, a3.compare(VectorOperators.LT, v3));
+        }
+        for (; i < n; i += V) { // masked lanes load 0 and are excluded from the compare
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xb + i, k);
+            a0 = a0.blend(v, a0.compare(VectorOperators.LT, v).and(k));
+        }
+        a0 = a0.blend(a1, a0.compare(VectorOperators.LT, a1));
+        a2 = a2.blend(a3, a2.compare(VectorOperators.LT, a3));
+        a0 = a0.blend(a2, a0.compare(VectorOperators.LT, a2));
+        for (VectorShuffle<Float> h : HALVES) { // fixed pairwise order, as sumLanes
+            FloatVector w = a0.rearrange(h);
+            a0 = a0.blend(w, a0.compare(VectorOperators.LT, w));
+        }
+        return a0.lane(0);
+    }
+
+    /** out[n] = exp(x[n] − max); returns Σ out in the fixed order of {@link #sum}. */
+    private static float expRow(float[] x, int xb, float[] out, int ob, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector e = VectorMath.expNoOverflow(FloatVector.fromArray(S, x, xb + i).sub(m)); // x − max ≤ 0
+            e.intoArray(out, ob + i);
+            acc = acc.add(e); // exp's latency dwarfs the add's: one accumulator does not limit this loop
+        }
+        float total = sumLanes(acc);
+        // the tail's sum comes back as a float: a vector returned from a call that is not inlined is boxed
+        return i < n ? total + expTail(x, xb + i, out, ob + i, n - i, max) : total;
+    }
+
+    /** The last n (< V) elements of {@link #expRow}, under a mask; returns their sum. */
+    private static float expTail(float[] x, int xb, float[] out, int ob, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector e = VectorMath.expNoOverflow(FloatVector.fromArray(S, x, xb + i, k).sub(m));
+            e.intoArray(out, ob + i, k);
+            acc = acc.add(e, k);
+        }
+        return sumLanes(acc);
+    }
+
+    /** Σ exp(x[n] − max) without storing it (log-softmax). */
+    private static float sumExp(float[] x, int xb, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            acc = acc.add(VectorMath.expNoOverflow(FloatVector.fromArray(S, x, xb + i, k).sub(m)), k);
+        }
+        return sumLanes(acc);
+    }
+
+    /** out[n] = (x[n] − max) − logTotal. */
+    private static void shiftRow(float[] x, int xb, float[] out, int ob, int n, float max, float logTotal) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector.fromArray(S, x, xb + i).sub(max).sub(logTotal).intoArray(out, ob + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xb + i, k).sub(max).sub(logTotal).intoArray(out, ob + i, k);
+        }
+    }
+
+    /** out[n] *= s in place. */
+    private static void scaleRow(float[] out, int ob, int n, float s) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) FloatVector.fromArray(S, out, ob + i).mul(sv).intoArray(out, ob + i);
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, out, ob + i, k).mul(sv).intoArray(out, ob + i, k);
         }
     }
 
@@ -125,20 +261,29 @@ final class RowOps {
     static void softmaxBackward(float[] y, int yOff, float[] g, int gOff, float[] dx, int dxOff, int rows, int cols, boolean log) {
         for (int r = 0; r < rows; r++) {
             int yb = yOff + r * cols, gb = gOff + r * cols, db = dxOff + r * cols;
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
-                acc = log ? acc.add(gv, m) : acc.add(gv.mul(FloatVector.fromArray(S, y, yb + j, m)), m);
+            if (log) {
+                float total = sum(g, gb, cols);
+                for (int j = 0; j < cols; j += V) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
+                    gv.sub(VectorMath.exp(FloatVector.fromArray(S, y, yb + j, m)).mul(total)).intoArray(dx, db + j, m);
+                }
+            } else {
+                softmaxBackwardRow(y, yb, g, gb, dx, db, cols, dot(g, gb, y, yb, cols));
             }
-            float dot = sumLanes(acc);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
-                FloatVector yv = FloatVector.fromArray(S, y, yb + j, m);
-                FloatVector d = log ? gv.sub(VectorMath.exp(yv).mul(dot)) : yv.mul(gv.sub(dot));
-                d.intoArray(dx, db + j, m);
-            }
+        }
+    }
+
+    /** dx[n] = y·(g − dot). */
+    private static void softmaxBackwardRow(float[] y, int yb, float[] g, int gb, float[] dx, int db, int n, float dot) {
+        FloatVector d = FloatVector.broadcast(S, dot);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector.fromArray(S, y, yb + i).mul(FloatVector.fromArray(S, g, gb + i).sub(d)).intoArray(dx, db + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, y, yb + i, k).mul(FloatVector.fromArray(S, g, gb + i, k).sub(d)).intoArray(dx, db + i, k);
         }
     }
 
@@ -147,23 +292,39 @@ final class RowOps {
                           int rows, int cols, float eps) {
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * cols, yb = yOff + r * cols;
+            // two-pass variance over a row that is in L1 after the first pass: no cancellation from E[x²] − E[x]²
             float mu = sum(x, xb, cols) / cols;
-            FloatVector sq = FloatVector.zero(S);
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector d = FloatVector.fromArray(S, x, xb + j, m).sub(mu);
-                sq = sq.add(d.mul(d), m); // two-pass variance: no cancellation from E[x²] − E[x]²
-            }
-            float inv = (float) (1 / Math.sqrt((double) sumLanes(sq) / cols + eps));
-            for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(S, x, xb + j, m).sub(mu).mul(inv);
-                if (gamma != null) v = v.mul(FloatVector.fromArray(S, gamma, j, m));
-                if (beta != null) v = v.add(FloatVector.fromArray(S, beta, j, m));
-                v.intoArray(y, yb + j, m);
-            }
+            float inv = (float) (1 / Math.sqrt((double) sumSquaredDeviations(x, xb, cols, mu) / cols + eps));
+            if (gamma != null && beta != null) normalizeAffine(x, xb, gamma, beta, y, yb, cols, mu, inv);
+            else normalizeGeneral(x, xb, gamma, beta, y, yb, cols, mu, inv);
             mean[r] = mu;
             rstd[r] = inv;
+        }
+    }
+
+    /** y[n] = (x − mu)·inv·gamma + beta: the common case, without per-vector null checks. */
+    private static void normalizeAffine(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int n, float mu, float inv) {
+        FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, inv);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector.fromArray(S, x, xb + i).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, i))
+                    .add(FloatVector.fromArray(S, beta, i)).intoArray(y, yb + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xb + i, k).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, i, k))
+                    .add(FloatVector.fromArray(S, beta, i, k)).intoArray(y, yb + i, k);
+        }
+    }
+
+    /** y[n] = (x − mu)·inv, times gamma and plus beta when non-null. */
+    private static void normalizeGeneral(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int n, float mu, float inv) {
+        for (int j = 0; j < n; j += V) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xb + j, m).sub(mu).mul(inv);
+            if (gamma != null) v = v.mul(FloatVector.fromArray(S, gamma, j, m));
+            if (beta != null) v = v.add(FloatVector.fromArray(S, beta, j, m));
+            v.intoArray(y, yb + j, m);
         }
     }
 
@@ -173,9 +334,80 @@ final class RowOps {
      */
     static void layerNormBackward(float[] g, int gOff, float[] x, int xOff, float[] mean, float[] rstd, float[] gamma,
                                   float[] dx, int dxOff, float[] dgamma, float[] dbeta, int rows, int cols) {
+        boolean common = gamma != null && dgamma != null && dbeta != null;
         for (int r = 0; r < rows; r++) {
             int gb = gOff + r * cols, xb = xOff + r * cols, db = dxOff + r * cols;
-            float mu = mean[r], rs = rstd[r];
+            if (common) {
+                long sums = layerNormBackwardSums(g, gb, x, xb, mean[r], rstd[r], gamma, dgamma, dbeta, cols);
+                float sumG = Float.intBitsToFloat((int) (sums >>> 32)), sumGX = Float.intBitsToFloat((int) sums);
+                layerNormBackwardDx(g, gb, x, xb, mean[r], rstd[r], gamma, dx, db, cols, sumG / cols, sumGX / cols);
+            } else {
+                layerNormBackwardRowGeneral(g, gb, x, xb, mean[r], rstd[r], gamma, dx, db, dgamma, dbeta, cols);
+            }
+        }
+    }
+
+    /**
+     * First pass of a layer-norm backward row with gamma, dgamma and dbeta present: dgamma += g·x̂, dbeta += g;
+     * returns Σ g·gamma (high 32 bits) and Σ g·gamma·x̂ (low 32 bits) as float bits, two results without an
+     * allocation (two accumulators each, combined in a fixed order).
+     */
+    private static long layerNormBackwardSums(float[] g, int gb, float[] x, int xb, float mu, float rs, float[] gamma,
+                                              float[] dgamma, float[] dbeta, int n) {
+        FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, rs);
+        FloatVector sg0 = FloatVector.zero(S), sg1 = sg0, sgx0 = sg0, sgx1 = sg0;
+        int i = 0;
+        for (int end = n - 2 * V; i <= end; i += 2 * V) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gb + i), g1 = FloatVector.fromArray(S, g, gb + i + V);
+            FloatVector h0 = FloatVector.fromArray(S, x, xb + i).sub(m).mul(s);
+            FloatVector h1 = FloatVector.fromArray(S, x, xb + i + V).sub(m).mul(s);
+            FloatVector gy0 = g0.mul(FloatVector.fromArray(S, gamma, i)), gy1 = g1.mul(FloatVector.fromArray(S, gamma, i + V));
+            sg0 = sg0.add(gy0);
+            sg1 = sg1.add(gy1);
+            sgx0 = gy0.fma(h0, sgx0);
+            sgx1 = gy1.fma(h1, sgx1);
+            g0.fma(h0, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+            g1.fma(h1, FloatVector.fromArray(S, dgamma, i + V)).intoArray(dgamma, i + V);
+            FloatVector.fromArray(S, dbeta, i).add(g0).intoArray(dbeta, i);
+            FloatVector.fromArray(S, dbeta, i + V).add(g1).intoArray(dbeta, i + V);
+        }
+        for (; i < n; i += V) { // at most two vectors, the last one masked
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector g0 = FloatVector.fromArray(S, g, gb + i, k);
+            FloatVector h0 = FloatVector.fromArray(S, x, xb + i, k).sub(m).mul(s);
+            FloatVector gy0 = g0.mul(FloatVector.fromArray(S, gamma, i, k)); // 0 in inactive lanes
+            sg0 = sg0.add(gy0);
+            sgx0 = gy0.fma(h0, sgx0);
+            g0.fma(h0, FloatVector.fromArray(S, dgamma, i, k)).intoArray(dgamma, i, k);
+            FloatVector.fromArray(S, dbeta, i, k).add(g0).intoArray(dbeta, i, k);
+        }
+        long hi = Float.floatToRawIntBits(sumLanes(sg0.add(sg1)));
+        return hi << 32 | (Float.floatToRawIntBits(sumLanes(sgx0.add(sgx1))) & 0xFFFF_FFFFL);
+    }
+
+    /** Second pass: dx = rstd·(g·gamma − meanG − x̂·meanGX). */
+    private static void layerNormBackwardDx(float[] g, int gb, float[] x, int xb, float mu, float rs, float[] gamma,
+                                            float[] dx, int db, int n, float meanG, float meanGX) {
+        FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, rs);
+        FloatVector mg = FloatVector.broadcast(S, meanG), mgx = FloatVector.broadcast(S, meanGX);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector xhat = FloatVector.fromArray(S, x, xb + i).sub(m).mul(s);
+            FloatVector gy = FloatVector.fromArray(S, g, gb + i).mul(FloatVector.fromArray(S, gamma, i));
+            gy.sub(mg).sub(xhat.mul(mgx)).mul(s).intoArray(dx, db + i);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector xhat = FloatVector.fromArray(S, x, xb + i, k).sub(m).mul(s);
+            FloatVector gy = FloatVector.fromArray(S, g, gb + i, k).mul(FloatVector.fromArray(S, gamma, i, k));
+            gy.sub(mg).sub(xhat.mul(mgx)).mul(s).intoArray(dx, db + i, k);
+        }
+    }
+
+    /** One layer-norm backward row when gamma, dgamma or dbeta is null (masked loops, null checks per vector). */
+    private static void layerNormBackwardRowGeneral(float[] g, int gb, float[] x, int xb, float mu, float rs, float[] gamma,
+                                                    float[] dx, int db, float[] dgamma, float[] dbeta, int cols) {
+        {
             FloatVector sumG = FloatVector.zero(S), sumGX = FloatVector.zero(S);
             for (int j = 0; j < cols; j += V) {
                 VectorMask<Float> m = S.indexInRange(j, cols);

@@ -33,21 +33,26 @@ final class VectorFloat32Kernels implements Float32Kernels {
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
         if (xStride != 1 || op == UnaryOp.LOG) { REF.unary(op, x, xOff, xStride, out, outOff, n); return; }
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.apply(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        // the op is chosen once, outside the loop: see UnaryLoops on why each transcendental has its own loop
+        switch (op) {
+            case EXP -> UnaryLoops.exp(x, xOff, out, outOff, n);
+            case GELU -> UnaryLoops.gelu(x, xOff, out, outOff, n);
+            case GELU_TANH -> UnaryLoops.geluTanh(x, xOff, out, outOff, n);
+            case SILU -> UnaryLoops.silu(x, xOff, out, outOff, n);
+            case SIGMOID -> UnaryLoops.sigmoid(x, xOff, out, outOff, n);
+            case TANH -> UnaryLoops.tanh(x, xOff, out, outOff, n);
+            default -> UnaryLoops.cheap(op, x, xOff, out, outOff, n);
         }
     }
 
     // unaryBackward: x[n], y[n], g[n] -> out[n]
     @Override
     public void unaryBackward(UnaryOp op, float[] x, int xOff, float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector xv = FloatVector.fromArray(S, x, xOff + i, m);
-            FloatVector yv = FloatVector.fromArray(S, y, yOff + i, m);
-            FloatVector gv = FloatVector.fromArray(S, g, gOff + i, m);
-            VectorMath.backward(op, xv, yv, gv).intoArray(out, outOff + i, m);
+        switch (op) {
+            case GELU -> UnaryLoops.geluBackward(x, xOff, g, gOff, out, outOff, n);
+            case GELU_TANH -> UnaryLoops.geluTanhBackward(x, xOff, g, gOff, out, outOff, n);
+            case SILU -> UnaryLoops.siluBackward(x, xOff, g, gOff, out, outOff, n);
+            default -> UnaryLoops.cheapBackward(op, x, xOff, y, yOff, g, gOff, out, outOff, n);
         }
     }
 
@@ -59,19 +64,24 @@ final class VectorFloat32Kernels implements Float32Kernels {
             REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
             return;
         }
-        // broadcast scalars are re-broadcast per iteration (loop-invariant, hoisted by the JIT); holding a nullable
-        // vector instead would force it onto the heap
-        float a0 = a[aOff], b0 = b[bOff];
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector av = aStride == 0 ? FloatVector.broadcast(S, a0) : FloatVector.fromArray(S, a, aOff + i, m);
-            FloatVector bv = bStride == 0 ? FloatVector.broadcast(S, b0) : FloatVector.fromArray(S, b, bOff + i, m);
-            binary(op, av, bv).intoArray(out, outOff + i, m);
+        if (aStride == 1 && bStride == 1) {
+            switch (op) { // the commonest ops get a loop of their own, with no per-vector switch
+                case ADD -> BinaryLoops.add(a, aOff, b, bOff, out, outOff, n);
+                case MUL -> BinaryLoops.mul(a, aOff, b, bOff, out, outOff, n);
+                default -> BinaryLoops.general(op, a, aOff, b, bOff, out, outOff, n);
+            }
+        } else if (aStride == 1) {
+            BinaryLoops.scalarRight(op, a, aOff, b[bOff], out, outOff, n);
+        } else if (bStride == 1) {
+            BinaryLoops.scalarLeft(op, a[aOff], b, bOff, out, outOff, n);
+        } else {
+            out[outOff] = (float) op.apply(a[aOff], b[bOff]); // 0-stride both: the same value n times
+            java.util.Arrays.fill(out, outOff, outOff + n, out[outOff]);
         }
     }
 
     /** op(a, b) lanewise; mirrors {@link BinaryOp#apply(double, double)} (comparisons give 1f/0f). */
-    private static FloatVector binary(BinaryOp op, FloatVector a, FloatVector b) {
+    static FloatVector binary(BinaryOp op, FloatVector a, FloatVector b) {
         return switch (op) {
             case ADD -> a.add(b);
             case SUB -> a.sub(b);
@@ -159,18 +169,39 @@ final class VectorFloat32Kernels implements Float32Kernels {
     @Override
     public void adamw(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
                       float lr, float beta1, float beta2, float eps, float wd, float bc1, float bc2) {
-        float lrWd = lr * wd;
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> k = S.indexInRange(i, n);
-            FloatVector gv = FloatVector.fromArray(S, g, gOff + i, k);
-            FloatVector mv = FloatVector.fromArray(S, m, mOff + i, k).mul(beta1).add(gv.mul(1 - beta1));
-            FloatVector vv = FloatVector.fromArray(S, v, vOff + i, k).mul(beta2).add(gv.mul(1 - beta2).mul(gv));
-            FloatVector pv = FloatVector.fromArray(S, p, pOff + i, k);
-            FloatVector step = mv.div(bc1).mul(lr).div(vv.div(bc2).sqrt().add(eps));
+        // the body is written out here rather than called with an all-true mask: when that call was not inlined,
+        // the mask object was allocated on every iteration
+        FloatVector b1 = FloatVector.broadcast(S, beta1), c1 = FloatVector.broadcast(S, 1 - beta1);
+        FloatVector b2 = FloatVector.broadcast(S, beta2), c2 = FloatVector.broadcast(S, 1 - beta2);
+        float stepScale = lr / bc1, vScale = 1 / bc2, lrWd = lr * wd;
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gv.mul(c1));
+            FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gv.mul(c2).mul(gv));
+            FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
+            FloatVector step = mv.mul(stepScale).div(vv.mul(vScale).sqrt().add(eps));
             pv = pv.sub(step.add(pv.mul(lrWd)));
-            mv.intoArray(m, mOff + i, k);
-            vv.intoArray(v, vOff + i, k);
-            pv.intoArray(p, pOff + i, k);
+            mv.intoArray(m, mOff + i);
+            vv.intoArray(v, vOff + i);
+            pv.intoArray(p, pOff + i);
         }
+        if (i < n) adamwTail(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, lr, beta1, beta2, eps, wd, bc1, bc2);
+    }
+
+    /** The last n (< V) elements of {@link #adamw}: the same arithmetic under a mask. */
+    private static void adamwTail(float[] p, int pi, float[] g, int gi, float[] m, int mi, float[] v, int vi, int n,
+                                  float lr, float beta1, float beta2, float eps, float wd, float bc1, float bc2) {
+        VectorMask<Float> k = S.indexInRange(0, n);
+        FloatVector gv = FloatVector.fromArray(S, g, gi, k);
+        FloatVector mv = FloatVector.fromArray(S, m, mi, k).mul(beta1).add(gv.mul(1 - beta1));
+        FloatVector vv = FloatVector.fromArray(S, v, vi, k).mul(beta2).add(gv.mul(1 - beta2).mul(gv));
+        FloatVector pv = FloatVector.fromArray(S, p, pi, k);
+        // lr/bc1 and 1/bc2 as multipliers: one divide per vector instead of three (a zmm divide is slow)
+        FloatVector step = mv.mul(lr / bc1).div(vv.mul(1 / bc2).sqrt().add(eps));
+        pv = pv.sub(step.add(pv.mul(lr * wd)));
+        mv.intoArray(m, mi, k);
+        vv.intoArray(v, vi, k);
+        pv.intoArray(p, pi, k);
     }
 }

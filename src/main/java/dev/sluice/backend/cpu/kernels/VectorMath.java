@@ -27,57 +27,39 @@ final class VectorMath {
 
     private VectorMath() {}
 
-    /** op(x) lanewise; mirrors {@link UnaryOp#apply(double)}. */
-    static FloatVector apply(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case EXP -> exp(x);
-            case LOG -> throw new IllegalArgumentException("log has no vector form here: callers use the scalar kernel");
-            case SQRT -> x.sqrt();
-            case RSQRT -> one().div(x.sqrt());
-            case ABS -> x.abs();
-            // blend, not max: relu(NaN) is 0 in the reference (NaN > 0 is false)
-            case RELU -> zero().blend(x, x.compare(VectorOperators.GT, 0f));
-            case GELU -> x.mul(normalCdf(x));
-            case GELU_TANH -> x.mul(0.5f).mul(one().add(tanh(geluTanhInner(x))));
-            case SILU -> x.div(one().add(exp(x.neg())));
-            case SIGMOID -> sigmoid(x);
-            case TANH -> tanh(x);
-            case SQUARE -> x.mul(x);
-            case RECIPROCAL -> one().div(x);
-        };
+    /** x·Φ(x) (exact GELU). */
+    static FloatVector gelu(FloatVector x) { return x.mul(normalCdf(x)); }
+
+    /** ½x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (tanh-approximated GELU). */
+    static FloatVector geluTanh(FloatVector x) { return x.mul(0.5f).mul(one().add(tanh(geluTanhInner(x)))); }
+
+    /** x·σ(x) = x / (1 + e^−x). */
+    static FloatVector silu(FloatVector x) { return x.div(one().add(exp(x.neg()))); }
+
+    /** g·(Φ(x) + x·φ(x)). */
+    static FloatVector geluBackward(FloatVector x, FloatVector g) {
+        return geluBackwardFromCdf(x, normalCdf(x), g);
     }
 
-    /** g·op'(x) lanewise, given the input x and output y; mirrors {@link UnaryOp#derivative(double, double)}. */
-    static FloatVector backward(UnaryOp op, FloatVector x, FloatVector y, FloatVector g) {
-        return switch (op) {
-            case NEG -> g.neg();
-            case EXP -> g.mul(y);
-            case LOG -> g.div(x);
-            case SQRT -> g.mul(0.5f).div(y);
-            case RSQRT -> g.mul(y.mul(y).mul(y).mul(-0.5f));
-            case ABS -> g.mul(signum(x));
-            case RELU -> g.mul(zero().blend(one(), x.compare(VectorOperators.GT, 0f)));
-            case GELU -> {
-                FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
-                yield g.mul(normalCdf(x).add(x.mul(pdf)));
-            }
-            case GELU_TANH -> {
-                FloatVector t = tanh(geluTanhInner(x));
-                FloatVector dInner = x.mul(x).mul(3 * 0.044715f * SQRT_2_OVER_PI).add(SQRT_2_OVER_PI);
-                FloatVector left = one().add(t).mul(0.5f);
-                FloatVector right = x.mul(0.5f).mul(one().sub(t.mul(t))).mul(dInner);
-                yield g.mul(left.add(right));
-            }
-            case SILU -> {
-                FloatVector s = sigmoid(x);
-                yield g.mul(s.mul(one().add(x.mul(one().sub(s)))));
-            }
-            case SIGMOID -> g.mul(y.mul(one().sub(y)));
-            case TANH -> g.mul(one().sub(y.mul(y)));
-            case SQUARE -> g.mul(x.mul(2f));
-            case RECIPROCAL -> g.mul(y.mul(y).neg());
-        };
+    /** g·(cdf + x·φ(x)) given cdf = Φ(x). */
+    static FloatVector geluBackwardFromCdf(FloatVector x, FloatVector cdf, FloatVector g) {
+        FloatVector pdf = expNoOverflow(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
+        return g.mul(cdf.add(x.mul(pdf)));
+    }
+
+    /** g·d/dx of {@link #geluTanh}. */
+    static FloatVector geluTanhBackward(FloatVector x, FloatVector g) {
+        FloatVector t = tanh(geluTanhInner(x));
+        FloatVector dInner = x.mul(x).mul(3 * 0.044715f * SQRT_2_OVER_PI).add(SQRT_2_OVER_PI);
+        FloatVector left = one().add(t).mul(0.5f);
+        FloatVector right = x.mul(0.5f).mul(one().sub(t.mul(t))).mul(dInner);
+        return g.mul(left.add(right));
+    }
+
+    /** g·σ(x)·(1 + x·(1 − σ(x))). */
+    static FloatVector siluBackward(FloatVector x, FloatVector g) {
+        FloatVector s = sigmoid(x);
+        return g.mul(s.mul(one().add(x.mul(one().sub(s)))));
     }
 
     /** √(2/π)·(x + 0.044715·x³), the argument of tanh in the GELU approximation. */
@@ -87,7 +69,7 @@ final class VectorMath {
 
     /** Logistic function in two branches (as the reference) so exp never overflows: e = exp(−|x|). */
     static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+        FloatVector e = expNoOverflow(x.abs().neg());
         FloatVector inv = one().div(one().add(e));
         return inv.blend(e.mul(inv), x.compare(VectorOperators.LT, 0f));
     }
@@ -95,53 +77,91 @@ final class VectorMath {
     /** Φ(x) = ½·erfc(−x/√2), evaluated so the negative tail keeps its relative accuracy. */
     static FloatVector normalCdf(FloatVector x) {
         FloatVector z = x.mul(-INV_SQRT2);
-        FloatVector half = erfcNonNeg(z.abs()).mul(0.5f); // = Φ(x) when x ≤ 0, 1 − Φ(x) when x > 0
-        return half.blend(one().sub(half), z.compare(VectorOperators.LT, 0f));
+        FloatVector half = erfcNonNeg(z.abs()).mul(HALF); // = Φ(x) when x ≤ 0, 1 − Φ(x) when x > 0
+        return half.blend(ONE.sub(half), z.compare(VectorOperators.LT, ZERO));
     }
+
+    /*
+     * Constants are static final vectors, not broadcasts at the point of use: each broadcast inlines a chain of
+     * Vector API methods, and in GELU (erfc + exp) those chains pushed C2 past its node-count inlining cutoff, after
+     * which the remaining helpers were called and their vectors boxed. A constant vector costs nothing to inline.
+     */
+    static final FloatVector ZERO = FloatVector.zero(S), ONE = c(1f);
+    private static final FloatVector HALF = c(0.5f), TWO = c(2f);
+    private static final FloatVector ERFC_0 = c(-1.26551223f), ERFC_1 = c(1.00002368f), ERFC_2 = c(0.37409196f),
+            ERFC_3 = c(0.09678418f), ERFC_4 = c(-0.18628806f), ERFC_5 = c(0.27886807f), ERFC_6 = c(-1.13520398f),
+            ERFC_7 = c(1.48851587f), ERFC_8 = c(-0.82215223f), ERFC_9 = c(0.17087277f);
 
     /** erfc(z) for z ≥ 0 (Numerical Recipes' erfcc Chebyshev fit, fractional error < 1.2e-7). */
     private static FloatVector erfcNonNeg(FloatVector z) {
-        FloatVector t = one().div(z.mul(0.5f).add(1f));
-        FloatVector poly = t.mul(0.17087277f).add(-0.82215223f)
-                .mul(t).add(1.48851587f)
-                .mul(t).add(-1.13520398f)
-                .mul(t).add(0.27886807f)
-                .mul(t).add(-0.18628806f)
-                .mul(t).add(0.09678418f)
-                .mul(t).add(0.37409196f)
-                .mul(t).add(1.00002368f)
-                .mul(t).add(-1.26551223f);
-        return t.mul(exp(z.mul(z).neg().add(poly)));
+        FloatVector t = ONE.div(z.fma(HALF, ONE));
+        FloatVector poly = ERFC_9.fma(t, ERFC_8).fma(t, ERFC_7).fma(t, ERFC_6).fma(t, ERFC_5)
+                .fma(t, ERFC_4).fma(t, ERFC_3).fma(t, ERFC_2).fma(t, ERFC_1).fma(t, ERFC_0);
+        return t.mul(expNoOverflow(poly.sub(z.mul(z)))); // the argument is ≤ 3e-8
     }
 
     // exp(x) = 2^n · e^r with n = round(x·log2 e) and r = x − n·ln 2 (ln 2 split in two parts so r is exact)
-    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     private static final float EXP_MAX = 88.7228317f, EXP_MIN = -103.972084f;
     /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to the nearest integer (ties to even). */
     private static final float ROUNDER = 12582912f;
-    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    private static final IntVector I_ROUNDER_BITS = IntVector.broadcast(S.withLanes(int.class), Float.floatToRawIntBits(ROUNDER)),
+            I_1 = I_ROUNDER_BITS.broadcast(1), I_23 = I_ROUNDER_BITS.broadcast(23), I_127 = I_ROUNDER_BITS.broadcast(127);
+    private static final FloatVector V_EXP_MAX = c(EXP_MAX), V_EXP_MIN = c(EXP_MIN), V_ROUNDER = c(ROUNDER),
+            LOG2E = c(1.44269504088896341f), NEG_LN2_HI = c(-0.693359375f), NEG_LN2_LO = c(2.12194440e-4f),
+            INF = c(Float.POSITIVE_INFINITY);
+    private static final FloatVector EXP_5 = c(1.9875691500e-4f), EXP_4 = c(1.3981999507e-3f),
+            EXP_3 = c(8.3334519073e-3f), EXP_2 = c(4.1665795894e-2f), EXP_1 = c(1.6666665459e-1f),
+            EXP_0 = c(5.0000001201e-1f);
 
     /** e^x lanewise (Cephes expf polynomial, ≤ 2 ulp); +∞ above 88.72, 0 below −103.97, NaN for NaN. */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector t = xc.mul(LOG2E).add(ROUNDER); // n + 1.5·2^23: n sits in the low mantissa bits
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = xc.sub(n.mul(LN2_HI)); // exact: n is a small integer, LN2_HI has 9 significant bits
-        r = r.sub(n.mul(LN2_LO));
-        FloatVector p = c(1.9875691500e-4f)
-                .fma(r, c(1.3981999507e-3f)).fma(r, c(8.3334519073e-3f)).fma(r, c(4.1665795894e-2f))
-                .fma(r, c(1.6666665459e-1f)).fma(r, c(5.0000001201e-1f));
-        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+        // clamp by compare and blend: the Vector API's max/min follow Math.max/min (NaN, −0) and take several
+        // instructions each; a NaN x compares false and stays NaN, which the arithmetic below propagates
+        FloatVector xc = x.blend(V_EXP_MIN, x.compare(VectorOperators.LT, V_EXP_MIN));
+        xc = xc.blend(V_EXP_MAX, xc.compare(VectorOperators.GT, V_EXP_MAX));
+        FloatVector t = xc.fma(LOG2E, V_ROUNDER); // n + 1.5·2^23: n sits in the low mantissa bits
+        FloatVector n = t.sub(V_ROUNDER);
+        // r = x − n·ln 2 in two steps; the first is exact: n is a small integer, LN2_HI has 9 significant bits
+        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, xc));
+        FloatVector p = EXP_5.fma(r, EXP_4).fma(r, EXP_3).fma(r, EXP_2).fma(r, EXP_1).fma(r, EXP_0);
+        FloatVector er = p.fma(r.mul(r), r).add(ONE);
         // 2^n as two factors 2^(n/2)·2^(n−n/2): each stays a normal float for n in [−150, 128]
-        IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        IntVector ni = t.reinterpretAsInts().sub(I_ROUNDER_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, I_1), n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(I_127).lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(I_127).lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
         FloatVector y = er.mul(s1).mul(s2);
-        y = y.blend(FloatVector.broadcast(S, Float.POSITIVE_INFINITY), x.compare(VectorOperators.GT, EXP_MAX));
-        y = y.blend(zero(), x.compare(VectorOperators.LT, EXP_MIN));
+        y = y.blend(INF, x.compare(VectorOperators.GT, V_EXP_MAX));
+        y = y.blend(ZERO, x.compare(VectorOperators.LT, V_EXP_MIN));
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
+
+    /** Below this e^x is not a normal float (2^−126 = e^−87.34). */
+    private static final float NORMAL_MIN_ARG = -87.33654f;
+    private static final FloatVector V_NORMAL_MIN_ARG = c(NORMAL_MIN_ARG);
+
+    /**
+     * e^x for arguments that cannot overflow (x ≤ 88, as in softmax, sigmoid and the GELU tails, where they are
+     * ≤ 0): {@link #exp} without the overflow test and with a single 2^n factor, about a third fewer instructions.
+     * Results below the smallest normal float (x < −87.34) are flushed to 0 (the true values are under 1.2e−38);
+     * NaN propagates through the arithmetic.
+     */
+    static FloatVector expNoOverflow(FloatVector x) {
+        // n ≥ −126, so 2^n is a normal float; compare and blend as in exp (NaN stays NaN)
+        FloatVector xc = x.blend(V_NORMAL_MIN_ARG, x.compare(VectorOperators.LT, V_NORMAL_MIN_ARG));
+        FloatVector t = xc.fma(LOG2E, V_ROUNDER);
+        FloatVector n = t.sub(V_ROUNDER);
+        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, xc));
+        FloatVector p = EXP_5.fma(r, EXP_4).fma(r, EXP_3).fma(r, EXP_2).fma(r, EXP_1).fma(r, EXP_0);
+        FloatVector er = p.fma(r.mul(r), r).add(ONE);
+        IntVector ni = t.reinterpretAsInts().sub(I_ROUNDER_BITS);
+        FloatVector scale = ni.add(I_127).lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
+        return er.mul(scale).blend(ZERO, x.compare(VectorOperators.LT, V_NORMAL_MIN_ARG));
+    }
+
+    private static final FloatVector TANH_4 = c(-5.70498872745e-3f), TANH_3 = c(2.06390887954e-2f),
+            TANH_2 = c(-5.37397155531e-2f), TANH_1 = c(1.33314422036e-1f), TANH_0 = c(-3.33332819422e-1f),
+            TANH_SMALL = c(0.625f);
 
     /**
      * tanh(x) lanewise (Cephes tanhf): an odd polynomial for |x| < 0.625, where 1 − 2/(e^{2|x|}+1) would cancel, and
@@ -150,16 +170,14 @@ final class VectorMath {
     static FloatVector tanh(FloatVector x) {
         FloatVector ax = x.abs();
         FloatVector z = x.mul(x);
-        FloatVector small = FloatVector.broadcast(S, -5.70498872745e-3f)
-                .fma(z, c(2.06390887954e-2f)).fma(z, c(-5.37397155531e-2f)).fma(z, c(1.33314422036e-1f))
-                .fma(z, c(-3.33332819422e-1f)).mul(z).fma(x, x);
-        FloatVector large = one().sub(FloatVector.broadcast(S, 2f).div(exp(ax.add(ax)).add(1f)));
-        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-        return large.blend(small, ax.compare(VectorOperators.LT, 0.625f));
+        FloatVector small = TANH_4.fma(z, TANH_3).fma(z, TANH_2).fma(z, TANH_1).fma(z, TANH_0).mul(z).fma(x, x);
+        FloatVector large = ONE.sub(TWO.div(exp(ax.add(ax)).add(ONE)));
+        large = large.blend(large.neg(), x.compare(VectorOperators.LT, ZERO));
+        return large.blend(small, ax.compare(VectorOperators.LT, TANH_SMALL));
     }
 
     /** sign(x) as Math.signum: ±1, 0 for ±0, NaN for NaN. */
-    private static FloatVector signum(FloatVector x) {
+    static FloatVector signum(FloatVector x) {
         FloatVector s = zero().blend(one(), x.compare(VectorOperators.GT, 0f))
                 .blend(one().neg(), x.compare(VectorOperators.LT, 0f));
         VectorMask<Float> nan = x.test(VectorOperators.IS_NAN);
@@ -168,7 +186,7 @@ final class VectorMath {
 
     private static FloatVector c(float v) { return FloatVector.broadcast(S, v); }
 
-    private static FloatVector zero() { return FloatVector.zero(S); }
+    private static FloatVector zero() { return ZERO; }
 
-    private static FloatVector one() { return FloatVector.broadcast(S, 1f); }
+    private static FloatVector one() { return ONE; }
 }

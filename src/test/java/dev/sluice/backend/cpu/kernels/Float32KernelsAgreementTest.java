@@ -389,4 +389,31 @@ class Float32KernelsAgreementTest {
             }
         }
     }
+
+    /** The backend splits rows across threads: a row's results must not depend on which rows share its call. */
+    @Test
+    void rowKernelsDoNotDependOnRowBatching() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        for (int cols : new int[] {1, 17, 33, 100, 1024}) {
+            int rows = 5;
+            float[] x = random(rnd, rows * cols, -3, 3), g = random(rnd, rows * cols, -1, 1);
+            float[] gamma = random(rnd, cols, 0.5, 1.5), beta = random(rnd, cols, -1, 1);
+            float[] mean = new float[rows], rstd = new float[rows];
+            float[] y1 = new float[rows * cols], y2 = new float[rows * cols];
+            vec.layerNormRows(x, 0, gamma, beta, y1, 0, mean, rstd, rows, cols, 1e-5f);
+            float[] dx1 = new float[rows * cols], dx2 = new float[rows * cols];
+            float[] dg1 = new float[cols], db1 = new float[cols], dg2 = new float[cols], db2 = new float[cols];
+            vec.layerNormBackwardRows(g, 0, x, 0, mean, rstd, gamma, dx1, 0, dg1, db1, rows, cols);
+            for (int r = 0; r < rows; r++) {
+                float[] m1 = {mean[r]}, s1 = {rstd[r]};
+                vec.layerNormBackwardRows(g, r * cols, x, r * cols, m1, s1, gamma, dx2, r * cols, dg2, db2, 1, cols);
+                vec.softmaxRows(x, r * cols, y2, r * cols, 1, cols, false);
+            }
+            vec.softmaxRows(x, 0, y1, 0, rows, cols, false);
+            assertTrue(java.util.Arrays.equals(dx1, dx2), "layer norm dx, cols=" + cols);
+            assertTrue(java.util.Arrays.equals(dg1, dg2), "layer norm dgamma, cols=" + cols);
+            assertTrue(java.util.Arrays.equals(db1, db2), "layer norm dbeta, cols=" + cols);
+            assertTrue(java.util.Arrays.equals(y1, y2), "softmax, cols=" + cols);
+        }
+    }
 }
