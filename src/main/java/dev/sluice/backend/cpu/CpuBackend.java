@@ -55,7 +55,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Object toArray(View src) {
-        CpuStorage dst = new CpuStorage(src.dtype(), src.numel(), false); // the array goes to the caller
+        CpuStorage dst = new CpuStorage(src.dtype(), src.numel());
         copy(src, View.contiguous(dst, src.shape()));
         return switch (src.dtype()) {
             case FLOAT32 -> dst.f32;

@@ -15,13 +15,9 @@ public final class CpuStorage extends Storage {
     final long[] i64;
     final byte[] bool;
 
-    /** Storage whose float32 array may come from, and go back to, the {@link CpuBufferPool}. */
-    CpuStorage(DType dtype, int n) { this(dtype, n, true); }
-
-    /** @param pooled false for arrays that will be handed to a user (they must never be recycled under them) */
-    CpuStorage(DType dtype, int n, boolean pooled) {
+    CpuStorage(DType dtype, int n) {
         super(dtype, n);
-        f32 = dtype != DType.FLOAT32 ? null : pooled ? CpuBufferPool.floats(this, n) : new float[n];
+        f32 = dtype == DType.FLOAT32 ? new float[n] : null;
         f64 = dtype == DType.FLOAT64 ? new double[n] : null;
         i32 = dtype == DType.INT32 ? new int[n] : null;
         i64 = dtype == DType.INT64 ? new long[n] : null;
