@@ -22,6 +22,14 @@ public final class LinearAlgebra {
             DType dt = DType.promote(a.dtype(), b.dtype());
             return matmul(a.to(dt), b.to(dt));
         }
+        if (a.dim() > 2 && b.dim() == 2 && a.size(-1) == b.size(0)) {
+            // [..., m, k]·[k, n]: fold the batch into the rows and run one large GEMM instead of one per batch
+            // entry. Backward then computes the weight gradient as one [k, rows]·[rows, n] product, rather than a
+            // [batch, k, n] stack of products summed over the batch afterwards.
+            int[] outShape = a.shape();
+            outShape[outShape.length - 1] = b.size(1);
+            return matmul(a.reshape(-1, a.size(-1)), b).reshape(outShape);
+        }
         if (a.dim() == 1 && b.dim() == 1) return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape();
         if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
         if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
@@ -38,8 +46,22 @@ public final class LinearAlgebra {
                 Broadcast.expandView(Ops.view(b), Ops.concat(batch, new int[] {k, n})), Ops.view(out));
         int[] sa = a.shape(), sb = b.shape();
         boolean ga = a.requiresGrad(), gb = b.requiresGrad();
+        boolean aTransposed = isTransposedLayout(a), bTransposed = isTransposedLayout(b);
         return Graph.record("matmul", out, new Tensor[] {a, b}, new Tensor[] {gb ? a : null, ga ? b : null}, (g, s) -> new Tensor[] {
-                ga ? Broadcast.sumTo(g.matmul(s[1].transpose(-1, -2)), sa) : null,
-                gb ? Broadcast.sumTo(s[0].transpose(-1, -2).matmul(g), sb) : null});
+                ga ? Broadcast.sumTo(aTransposed ? s[1].matmul(g.transpose(-1, -2)).transpose(-1, -2)
+                        : g.matmul(s[1].transpose(-1, -2)), sa) : null,
+                gb ? Broadcast.sumTo(bTransposed ? g.transpose(-1, -2).matmul(s[0]).transpose(-1, -2)
+                        : s[0].transpose(-1, -2).matmul(g), sb) : null});
+    }
+
+    /**
+     * Whether the last two dims of t are stored column-major, as {@code W.t()} in {@code x.matmul(W.t())} is. Its
+     * gradient is then computed transposed, (gᵀ·x)ᵀ instead of xᵀ·g, so that it comes out in W's own row-major layout:
+     * the same multiply, but the gradient reaching W is contiguous and is not copied through a strided transpose.
+     */
+    private static boolean isTransposedLayout(Tensor t) {
+        int r = t.dim();
+        int[] st = t.strides(), sh = t.shape();
+        return r >= 2 && sh[r - 2] > 1 && sh[r - 1] > 1 && st[r - 2] == 1 && st[r - 1] == sh[r - 2];
     }
 }
