@@ -31,6 +31,9 @@ import java.util.function.Supplier;
 public final class TrainingSteps {
     public static final List<String> MODELS = List.of("gpt", "mlp", "ae");
 
+    /** Minimum warm-up time per model before measuring. */
+    public static final double WARMUP_SECONDS = 3.0;
+
     private TrainingSteps() {}
 
     /** A ready-to-run step: each call performs one full training step. */
@@ -65,13 +68,18 @@ public final class TrainingSteps {
         };
     }
 
-    /** Median milliseconds per step of each model with {@code threads} threads, after {@code warmup} steps. */
+    /**
+     * Median milliseconds per step of each model with {@code threads} threads, after at least {@code warmup} steps and
+     * at least {@link #WARMUP_SECONDS} of warm-up: the JIT compiles the hot kernels during the first seconds (a 5-step
+     * warm-up measured the MLP step at 6.1 ms instead of its steady 3.6 ms).
+     */
     public static Map<String, Double> measure(List<String> models, int threads, int warmup, int steps) {
         Map<String, Double> result = new LinkedHashMap<>();
         try (var limit = Parallel.limitThreads(threads)) {
             for (String m : models) {
                 Runnable step = make(m);
-                for (int i = 0; i < warmup; i++) step.run();
+                long warmStart = System.nanoTime();
+                for (int i = 0; i < warmup || System.nanoTime() - warmStart < WARMUP_SECONDS * 1e9; i++) step.run();
                 double[] ms = new double[steps];
                 for (int i = 0; i < steps; i++) {
                     long t0 = System.nanoTime();
