@@ -1,16 +1,14 @@
 package dev.sluice.backend.cpu;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * The CPU backend's thread pool: one fixed {@link ForkJoinPool} sized to the machine (override with the system property
  * {@code sluice.threads} or the environment variable {@code SLUICE_THREADS}).
  *
- * <p>Work is split into at most {@link #threads()} contiguous chunks, so results never depend on how the work was split
- * as long as each index is computed independently. Calls made from inside a pool worker run inline (no nested
- * parallelism, no deadlock).
+ * <p>Results never depend on how the work was split as long as each index is computed independently. Calls made from
+ * inside a pool worker run inline (no nested parallelism, no deadlock).
  */
 public final class Parallel {
     /** A body that processes the half-open index range [lo, hi). */
@@ -29,7 +27,7 @@ public final class Parallel {
 
     private Parallel() {}
 
-    /** Work is split into at most this many chunks; lowered by {@link #limitThreads} (benchmarks compare 1 and 2). */
+    /** Threads in use: the pool size, lowered by {@link #limitThreads} (benchmarks compare 1 and 2). */
     private static volatile int active = THREADS;
 
     /** Number of threads the CPU backend uses now. */
@@ -127,36 +125,26 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over [0, n) split into contiguous chunks of at least {@code grain} indices.
-     * Runs inline when the range is small, the pool has one thread, or the caller is already a pool worker.
+     * Runs {@code body} over [0, n) split into contiguous chunks of at least {@code grain} indices: up to
+     * {@value #CHUNKS_PER_THREAD} per thread, claimed dynamically ({@link #forClaimed}), so the caller never blocks
+     * waiting for a parked worker to wake and a slow thread takes fewer chunks. Chunk boundaries depend only on n,
+     * grain and the thread count, never on scheduling. Runs inline when the range is small, one thread is active, or
+     * the caller is already a pool worker.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        int chunks = Math.min(active, Math.max(1, n / Math.max(1, grain)));
+        int chunks = Math.min(active * CHUNKS_PER_THREAD, Math.max(1, n / Math.max(1, grain)));
         if (chunks <= 1 || POOL == null || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
             body.run(0, n);
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int lo = (int) ((long) n * c / chunks), hi = (int) ((long) n * (c + 1) / chunks);
-            tasks[c - 1] = POOL.submit(() -> body.run(lo, hi));
-        }
-        Throwable failure = null;
-        try {
-            body.run(0, (int) ((long) n / chunks));
-        } catch (Throwable t) {
-            failure = t;
-        }
-        for (ForkJoinTask<?> t : tasks) {
-            try {
-                t.join();
-            } catch (Throwable e) {
-                if (failure == null) failure = e;
+        forClaimed(chunks, 1, (clo, chi) -> {
+            for (int c = clo; c < chi; c++) {
+                body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
             }
-        }
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error er) throw er;
-        if (failure != null) throw new RuntimeException(failure);
+        });
     }
+
+    /** Chunks per thread in {@link #forRange}: enough to balance uneven progress, few enough to keep overhead low. */
+    static final int CHUNKS_PER_THREAD = 4;
 }
