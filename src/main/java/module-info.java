@@ -5,6 +5,8 @@
 module dev.sluice {
     requires jdk.incubator.vector;
     requires info.picocli;
+    // ThreadMXBean.getTotalThreadAllocatedBytes: the benchmarks report each training step's garbage
+    requires jdk.management;
 
     exports dev.sluice.tensor;
     exports dev.sluice.autograd;

@@ -46,11 +46,13 @@ public final class BenchMarkdown {
             md.append("\n## Training steps vs PyTorch\n\n");
             md.append("Median milliseconds per step (forward, loss, backward, optimizer); ratio = Sluice time / PyTorch ")
                     .append("time (target ≤ 1.0). Shapes: `bench/torch_steps.py`.\n\n");
-            md.append("| model | threads | Sluice ms | PyTorch ms | ratio | peer |\n|---|---:|---:|---:|---:|---|\n");
+            md.append("| model | threads | Sluice ms | PyTorch ms | ratio | Sluice MB allocated per step | peer |\n")
+                    .append("|---|---:|---:|---:|---:|---:|---|\n");
             for (Object o : steps) {
                 Map<String, Object> r = (Map<String, Object>) o;
-                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %s |%n", r.get("model"), r.get("threads"),
-                        num(r.get("sluice_ms")), fmt(r.get("peer_ms"), "%.1f"), fmt(r.get("time_ratio"), "**%.2f**"), r.get("peer")));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %.1f | %s |%n", r.get("model"), r.get("threads"),
+                        num(r.get("sluice_ms")), fmt(r.get("peer_ms"), "%.1f"), fmt(r.get("time_ratio"), "**%.2f**"),
+                        num(r.get("sluice_allocated_mb_per_step")), r.get("peer")));
             }
         }
         return md.toString();

@@ -51,7 +51,7 @@ public final class TorchPeer {
             }
         }
         return new Result(null, Map.of(), "no Python with PyTorch found (tried " + tried + "); install the CPU wheel: "
-                + "python3 -m venv .venv-torch && .venv-torch/bin/pip install --no-index --find-links DIR torch, "
+                + "python3 -m venv .venv-torch && .venv-torch/bin/pip install torch-2.x-cpu wheel (e.g. /opt/wheels/torch-*.whl), "
                 + "or apt-get install python3-torch");
     }
 

@@ -13,6 +13,7 @@ import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,21 +74,27 @@ public final class TrainingSteps {
      * at least {@link #WARMUP_SECONDS} of warm-up: the JIT compiles the hot kernels during the first seconds (a 5-step
      * warm-up measured the MLP step at 6.1 ms instead of its steady 3.6 ms).
      */
-    public static Map<String, Double> measure(List<String> models, int threads, int warmup, int steps) {
-        Map<String, Double> result = new LinkedHashMap<>();
+    /** One model's measurement: median step time and the bytes allocated per step (the step's garbage). */
+    public record Measurement(double millis, double allocatedMegabytes) {}
+
+    public static Map<String, Measurement> measure(List<String> models, int threads, int warmup, int steps) {
+        Map<String, Measurement> result = new LinkedHashMap<>();
+        var memory = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (var limit = Parallel.limitThreads(threads)) {
             for (String m : models) {
                 Runnable step = make(m);
                 long warmStart = System.nanoTime();
                 for (int i = 0; i < warmup || System.nanoTime() - warmStart < WARMUP_SECONDS * 1e9; i++) step.run();
                 double[] ms = new double[steps];
+                long bytesBefore = memory.getTotalThreadAllocatedBytes();
                 for (int i = 0; i < steps; i++) {
                     long t0 = System.nanoTime();
                     step.run();
                     ms[i] = (System.nanoTime() - t0) / 1e6;
                 }
+                double mb = (memory.getTotalThreadAllocatedBytes() - bytesBefore) / 1e6 / steps;
                 Arrays.sort(ms);
-                result.put(m, steps % 2 == 1 ? ms[steps / 2] : (ms[steps / 2 - 1] + ms[steps / 2]) / 2);
+                result.put(m, new Measurement(steps % 2 == 1 ? ms[steps / 2] : (ms[steps / 2 - 1] + ms[steps / 2]) / 2, mb));
             }
         }
         return result;

@@ -112,23 +112,26 @@ final class BenchCommand implements Callable<Integer> {
 
     private Object steps() {
         int warmup = quick ? 1 : 5, steps = quick ? 3 : 20;
-        System.out.printf(Locale.ROOT, "%-6s | %3s | %10s %10s %6s%n", "step", "thr", "sluice ms", "torch ms", "ratio");
+        System.out.printf(Locale.ROOT, "%-6s | %3s | %10s %10s %6s | %s%n", "step", "thr", "sluice ms", "torch ms", "ratio",
+                "sluice MB allocated/step");
         List<Object> rows = new ArrayList<>();
         for (int t : threads) {
-            Map<String, Double> sluice = TrainingSteps.measure(TrainingSteps.MODELS, t, warmup, steps);
+            Map<String, TrainingSteps.Measurement> sluice = TrainingSteps.measure(TrainingSteps.MODELS, t, warmup, steps);
             TorchPeer.Result torch = TorchPeer.run(TrainingSteps.MODELS, t, warmup, steps);
             for (String m : TrainingSteps.MODELS) {
                 Double peer = torch.millis().get(m);
-                System.out.printf(Locale.ROOT, "%-6s | %3d | %10.1f %10s %6s%n", m, t, sluice.get(m),
+                double ms = sluice.get(m).millis();
+                System.out.printf(Locale.ROOT, "%-6s | %3d | %10.1f %10s %6s | %.1f%n", m, t, ms,
                         peer == null ? "n/a" : String.format(Locale.ROOT, "%.1f", peer),
-                        peer == null ? "n/a" : String.format(Locale.ROOT, "%.2f", sluice.get(m) / peer));
+                        peer == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ms / peer), sluice.get(m).allocatedMegabytes());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", m);
                 row.put("threads", t);
-                row.put("sluice_ms", sluice.get(m));
+                row.put("sluice_ms", ms);
+                row.put("sluice_allocated_mb_per_step", sluice.get(m).allocatedMegabytes());
                 row.put("peer", torch.ok() ? torch.version() : torch.whyNot());
                 row.put("peer_ms", peer);
-                row.put("time_ratio", peer == null ? null : sluice.get(m) / peer);
+                row.put("time_ratio", peer == null ? null : ms / peer);
                 rows.add(row);
             }
             if (!torch.ok()) System.out.println("peer: " + torch.whyNot());
