@@ -54,7 +54,13 @@ public interface Backend {
     void argReduce(ReduceOp op, View x, int axis, View values, View indices);
 
     /** out[..., m, n] = a[..., m, k] · b[..., k, n]; batch dims of a and b already broadcast to out's (stride 0 allowed). */
-    void matmul(View a, View b, View out);
+    default void matmul(View a, View b, View out) { matmul(a, b, out, false); }
+
+    /**
+     * As {@link #matmul(View, View, View)}, but with {@code accumulate} adds the product to what {@code out} holds
+     * (out += a·b): a linear layer initialises out with its bias and saves a separate pass over the output.
+     */
+    void matmul(View a, View b, View out, boolean accumulate);
 
     /** Softmax (or log-softmax) over the last dimension, numerically stable. */
     void softmax(View x, View out, boolean log);

@@ -1,6 +1,7 @@
 package dev.sluice.nn;
 
 import dev.sluice.tensor.Generator;
+import dev.sluice.ops.LinearAlgebra;
 import dev.sluice.tensor.Tensor;
 
 /**
@@ -29,8 +30,7 @@ public final class Linear extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return LinearAlgebra.linear(x, weight, bias); // bias fused into the GEMM
     }
 
     /** The [out, in] weight. */

@@ -1,6 +1,7 @@
 package dev.sluice.ops;
 
 import dev.sluice.autograd.Graph;
+import dev.sluice.backend.Backend;
 import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Tensor;
 
@@ -52,6 +53,48 @@ public final class LinearAlgebra {
                         : g.matmul(s[1].transpose(-1, -2)), sa) : null,
                 gb ? Broadcast.sumTo(bTransposed ? g.transpose(-1, -2).matmul(s[0]).transpose(-1, -2)
                         : s[0].transpose(-1, -2).matmul(g), sb) : null});
+    }
+
+    /**
+     * A linear layer, {@code x·weightᵀ + bias}, as one op: x [..., in], weight [out, in], bias [out] or null →
+     * [..., out]. The output is first filled with the bias rows and the product is accumulated onto it by the GEMM,
+     * so the bias costs no separate pass over the output (and no second output-sized tensor). Backward:
+     * dx = g·weight, dweight = gᵀ·x (one GEMM over all rows, in weight's own layout), dbias = Σ_rows g.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Ops.sameDevice("linear", x, weight);
+        if (weight.dim() != 2 || x.dim() < 1 || x.size(-1) != weight.size(1)) {
+            throw new IllegalArgumentException("linear: input " + Ops.str(x.shape()) + " and weight "
+                    + Ops.str(weight.shape()) + " do not fit (expected input [..., in] and weight [out, in])");
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0))) {
+            throw new IllegalArgumentException("linear: bias " + Ops.str(bias.shape()) + " does not fit weight "
+                    + Ops.str(weight.shape()) + " (expected bias [" + weight.size(0) + "])");
+        }
+        if (bias != null) Ops.sameDevice("linear", x, bias);
+        DType dt = DType.promote(x.dtype(), weight.dtype());
+        if (bias != null) dt = DType.promote(dt, bias.dtype());
+        if (x.dtype() != dt || weight.dtype() != dt || (bias != null && bias.dtype() != dt)) {
+            return linear(x.to(dt), weight.to(dt), bias == null ? null : bias.to(dt));
+        }
+        Ops.requireFloat("linear", x);
+        int in = weight.size(1), outFeatures = weight.size(0);
+        Tensor x2 = x.dim() == 2 ? x : x.reshape(-1, in);
+        int rows = x2.size(0);
+        Tensor out = Ops.empty(dt, x.device(), rows, outFeatures);
+        Backend be = Ops.backend(x);
+        if (bias != null) be.copy(Broadcast.expandView(Ops.view(bias), new int[] {rows, outFeatures}), Ops.view(out));
+        be.matmul(Ops.view(x2), Ops.view(weight.t()), Ops.view(out), bias != null);
+        boolean gx = x2.requiresGrad(), gw = weight.requiresGrad();
+        Tensor result = Graph.record("linear", out, new Tensor[] {x2, weight, bias},
+                new Tensor[] {gw ? x2 : null, gx ? weight : null}, (g, s) -> new Tensor[] {
+                        gx ? g.matmul(s[1]) : null,
+                        gw ? g.t().matmul(s[0]) : null,
+                        bias != null && bias.requiresGrad() ? g.sum(0) : null});
+        if (x.dim() == 2) return result;
+        int[] shape = x.shape();
+        shape[shape.length - 1] = outFeatures;
+        return result.reshape(shape);
     }
 
     /**

@@ -104,6 +104,17 @@ class OpGradientTest {
     }
 
     @Test
+    void linearWithTheBiasFusedIntoTheGemm() {
+        op("linear_bias", in -> LinearAlgebra.linear(in[0], in[1], in[2])).input(4, 3).input(5, 3).input(5).run();
+        op("linear_batched", in -> LinearAlgebra.linear(in[0], in[1], in[2])).input(2, 3, 4).input(6, 4).input(6).run();
+        op("linear_no_bias", in -> LinearAlgebra.linear(in[0], in[1], null)).input(3, 4).input(2, 4).run();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LinearAlgebra.linear(dev.sluice.tensor.Tensor.zeros(2, 3), dev.sluice.tensor.Tensor.zeros(4, 5), null));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("linear") && e.getMessage().contains("[2, 3]")
+                && e.getMessage().contains("[4, 5]"), e.getMessage());
+    }
+
+    @Test
     void neuralOps() {
         op("softmax", in -> in[0].softmax(-1)).input(3, 5).run();
         op("softmax_dim0", in -> in[0].softmax(0)).input(3, 5).run();

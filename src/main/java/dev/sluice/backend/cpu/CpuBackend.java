@@ -99,7 +99,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void matmul(View a, View b, View out) { CpuMatmul.matmul(f32, a, b, out); }
+    public void matmul(View a, View b, View out, boolean accumulate) { CpuMatmul.matmul(f32, a, b, out, accumulate); }
 
     @Override
     public void softmax(View x, View out, boolean log) { CpuNorms.softmax(f32, x, out, log); }

@@ -12,7 +12,7 @@ import dev.sluice.tensor.DType;
 final class CpuMatmul {
     private CpuMatmul() {}
 
-    static void matmul(Float32Kernels k, View a, View b, View out) {
+    static void matmul(Float32Kernels k, View a, View b, View out, boolean accumulate) {
         int r = out.rank();
         int m = out.shape()[r - 2], n = out.shape()[r - 1], kk = a.shape()[r - 1];
         int aRs = a.strides()[r - 2], aCs = a.strides()[r - 1];
@@ -31,12 +31,12 @@ final class CpuMatmul {
                 // caller keeps taking products instead of waiting for the helper's fixed half
                 Parallel.forClaimed(batches, Math.max(1, batches / (8 * Parallel.threads())), (lo, hi) -> {
                     for (int q = lo; q < hi; q++) {
-                        k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, false);
+                        k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, accumulate);
                     }
                 });
             } else {
                 for (int q = 0; q < batches; q++) {
-                    k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, false);
+                    k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, accumulate);
                 }
             }
             return;
@@ -46,7 +46,7 @@ final class CpuMatmul {
             for (int row = lo; row < hi; row++) {
                 int q = row / m, i = row % m;
                 int cBase = cOff[q] + i * cRs;
-                for (int j = 0; j < n; j++) cs.f64[cBase + j] = 0;
+                if (!accumulate) for (int j = 0; j < n; j++) cs.f64[cBase + j] = 0;
                 for (int p = 0; p < kk; p++) {
                     double av = as.f64[aOff[q] + i * aRs + p * aCs];
                     int bBase = bOff[q] + p * bRs;
