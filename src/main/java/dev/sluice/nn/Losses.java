@@ -1,6 +1,7 @@
 package dev.sluice.nn;
 
 import dev.sluice.autograd.GradMode;
+import dev.sluice.ops.LossOps;
 import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Tensor;
 
@@ -48,14 +49,7 @@ public final class Losses {
                 }
             }
         }
-        Tensor logp = flatLogits.logSoftmax(-1);
-        Tensor nll = logp.gather(1, safeTargets.unsqueeze(1)).squeeze(1).neg();
-        if (labelSmoothing > 0) {
-            Tensor smooth = logp.mean(1).neg(); // −(1/C) Σ_c log p_c
-            nll = nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing));
-        }
-        Tensor w = valid.to(nll.dtype());
-        return nll.mul(w).sum().div(w.sum());
+        return LossOps.crossEntropy(flatLogits, safeTargets, valid, labelSmoothing); // softmax and loss fused
     }
 
     /**

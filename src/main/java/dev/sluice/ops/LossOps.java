@@ -1,0 +1,44 @@
+package dev.sluice.ops;
+
+import dev.sluice.autograd.Graph;
+import dev.sluice.autograd.GradMode;
+import dev.sluice.tensor.Tensor;
+
+/**
+ * Cross entropy as one op (softmax and loss fused): the graph holds one node instead of log-softmax, gather, negate,
+ * weight and mean, and backward writes the logits' gradient in one sweep, (softmax − target distribution) scaled per
+ * row, instead of scattering into a zero tensor and running the log-softmax backward over it.
+ */
+public final class LossOps {
+    private LossOps() {}
+
+    /**
+     * Mean cross entropy of logits [N, C] against int64 targets [N] (already validated to lie in [0, C) where not
+     * ignored); rows whose {@code valid} entry is false contribute nothing and the mean is over the others. With label
+     * smoothing ε the target distribution is (1−ε)·onehot + ε/C.
+     *
+     * <p>loss = Σ_i w_i·ℓ_i / Σ_i w_i with ℓ_i = −(1−ε)·logp[i, t_i] − (ε/C)·Σ_c logp[i, c];
+     * dlogits[i, c] = g·w_i/Σw · (p[i, c] − (1−ε)·[c = t_i] − ε/C), with p = exp(logp).
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor safeTargets, Tensor valid, double smoothing) {
+        int c = logits.size(1);
+        Tensor weights = valid.to(logits.dtype());                 // w_i ∈ {0, 1}
+        Tensor index = safeTargets.unsqueeze(1);                    // [N, 1]
+        Tensor loss, logp;
+        try (var ignored = GradMode.noGrad()) {
+            logp = logits.logSoftmax(1);                            // saved: one [N, C] tensor
+            Tensor rowLoss = logp.gather(1, index).squeeze(1).mul(-(1 - smoothing));
+            if (smoothing > 0) rowLoss = rowLoss.sub(logp.sum(1).mul(smoothing / c));
+            loss = rowLoss.mul(weights).sum().div(weights.sum());
+        }
+        Tensor savedLogp = logp;
+        return Graph.record("cross_entropy", loss, new Tensor[] {logits}, new Tensor[] {savedLogp}, (g, s) -> {
+            Tensor coef = weights.div(weights.sum()).mul(g).unsqueeze(1);           // [N, 1]: g·w_i/Σw
+            Tensor grad = s[0].exp();                                               // p
+            if (smoothing > 0) grad = grad.sub(smoothing / c);
+            grad = grad.mul(coef);
+            // subtract (1−ε)·coef_i at each row's target: a scatter of N values, not a dense one-hot
+            return new Tensor[] {grad.scatterAdd(1, index, coef.mul(-(1 - smoothing)))};
+        });
+    }
+}
