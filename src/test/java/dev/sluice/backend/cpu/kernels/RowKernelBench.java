@@ -5,7 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Throughput harness, not a test: elements per nanosecond of the vector GELU, GELU backward, softmax and layer-norm
- * kernels on L2-resident data (64K floats), so arithmetic rather than DRAM is measured. Best of many runs, each case
+ * kernels on L2-resident data (64K floats; or the count given as first argument), so arithmetic rather than DRAM is
+ * measured. Best of many runs, each case
  * measured in three rounds to expose noise from other processes. Run after mvn test-compile with
  * {@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes
  * dev.sluice.backend.cpu.kernels.RowKernelBench}.
@@ -16,7 +17,8 @@ public final class RowKernelBench {
     private interface Body { void run(Float32Kernels k); }
 
     public static void main(String[] args) {
-        int n = 1 << 16;
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1 << 16; // e.g. 16777216: DRAM-bound
+        int reps = Math.max(20, (int) (3000L * (1 << 16) / n));
         SplittableRandom rnd = new SplittableRandom(2);
         float[] x = new float[n], y = new float[n], g = new float[n], out = new float[n];
         for (int i = 0; i < n; i++) { x[i] = (float) rnd.nextDouble(-4, 4); y[i] = (float) rnd.nextDouble(0.1, 2); g[i] = (float) rnd.nextDouble(-1, 1); }
@@ -35,7 +37,7 @@ public final class RowKernelBench {
             StringBuilder line = new StringBuilder(String.format("%-16s", c[0]));
             for (int round = 0; round < 3; round++) {
                 double best = Double.MAX_VALUE;
-                for (int w = 0; w < 3000; w++) {
+                for (int w = 0; w < reps; w++) {
                     long t0 = System.nanoTime();
                     ((Body) c[1]).run(k);
                     best = Math.min(best, System.nanoTime() - t0);
