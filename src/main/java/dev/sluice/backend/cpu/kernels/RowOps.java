@@ -287,19 +287,74 @@ final class RowOps {
         }
     }
 
-    /** Layer norm over rows of x[rows×cols] with optional gamma/beta[cols]; writes mean/rstd[rows]. */
+    /**
+     * Layer norm over rows of x[rows×cols] with optional gamma/beta[cols]; writes mean/rstd[rows].
+     *
+     * <p>Each row is read from memory once: its sum (the DRAM pass) is taken in the same loop that writes the previous
+     * row's output, so memory reads and writes overlap instead of alternating with the L1-only variance pass. The
+     * fused loop accumulates the next row's sum exactly as {@link #sum} does, so the bits do not depend on how rows
+     * are grouped into calls.
+     */
     static void layerNorm(float[] x, int xOff, float[] gamma, float[] beta, float[] y, int yOff, float[] mean, float[] rstd,
                           int rows, int cols, float eps) {
+        boolean affine = gamma != null && beta != null;
+        float total = rows > 0 ? sum(x, xOff, cols) : 0f;
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * cols, yb = yOff + r * cols;
-            // two-pass variance over a row that is in L1 after the first pass: no cancellation from E[x²] − E[x]²
-            float mu = sum(x, xb, cols) / cols;
+            // two-pass variance over a row that is in L1 after the sum: no cancellation from E[x²] − E[x]²
+            float mu = total / cols;
             float inv = (float) (1 / Math.sqrt((double) sumSquaredDeviations(x, xb, cols, mu) / cols + eps));
-            if (gamma != null && beta != null) normalizeAffine(x, xb, gamma, beta, y, yb, cols, mu, inv);
-            else normalizeGeneral(x, xb, gamma, beta, y, yb, cols, mu, inv);
+            boolean hasNext = r + 1 < rows;
+            if (affine && hasNext) {
+                total = normalizeAffineSumNext(x, xb, gamma, beta, y, yb, cols, mu, inv);
+            } else {
+                if (affine) normalizeAffine(x, xb, gamma, beta, y, yb, cols, mu, inv);
+                else normalizeGeneral(x, xb, gamma, beta, y, yb, cols, mu, inv);
+                if (hasNext) total = sum(x, xb + cols, cols);
+            }
             mean[r] = mu;
             rstd[r] = inv;
         }
+    }
+
+    /**
+     * {@link #normalizeAffine} of the row at xb, fused with {@link #sum} of the next row x[xb+n .. xb+2n), which it
+     * returns (same accumulators and combine order as sum, so the same bits).
+     */
+    private static float normalizeAffineSumNext(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int n,
+                                                float mu, float inv) {
+        FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, inv);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int nb = xb + n;
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            a0 = a0.add(FloatVector.fromArray(S, x, nb + i));
+            a1 = a1.add(FloatVector.fromArray(S, x, nb + i + V));
+            a2 = a2.add(FloatVector.fromArray(S, x, nb + i + 2 * V));
+            a3 = a3.add(FloatVector.fromArray(S, x, nb + i + 3 * V));
+            normalizeAffineAt(x, xb, gamma, beta, y, yb, i, m, s);
+            normalizeAffineAt(x, xb, gamma, beta, y, yb, i + V, m, s);
+            normalizeAffineAt(x, xb, gamma, beta, y, yb, i + 2 * V, m, s);
+            normalizeAffineAt(x, xb, gamma, beta, y, yb, i + 3 * V, m, s);
+        }
+        int rest = i;
+        for (int end = S.loopBound(n); i < end; i += V) a0 = a0.add(FloatVector.fromArray(S, x, nb + i));
+        if (i < n) a0 = a0.add(FloatVector.fromArray(S, x, nb + i, S.indexInRange(i, n)));
+        // the rest of this row's output (fewer than 4 vectors)
+        for (int end = S.loopBound(n); rest < end; rest += V) normalizeAffineAt(x, xb, gamma, beta, y, yb, rest, m, s);
+        if (rest < n) {
+            VectorMask<Float> k = S.indexInRange(rest, n);
+            FloatVector.fromArray(S, x, xb + rest, k).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, rest, k))
+                    .add(FloatVector.fromArray(S, beta, rest, k)).intoArray(y, yb + rest, k);
+        }
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    /** y[yb+j ..+V) = (x[xb+j ..] − m)·s·gamma[j ..] + beta[j ..] (small enough to always inline: no boxing). */
+    private static void normalizeAffineAt(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int j,
+                                          FloatVector m, FloatVector s) {
+        FloatVector.fromArray(S, x, xb + j).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, j))
+                .add(FloatVector.fromArray(S, beta, j)).intoArray(y, yb + j);
     }
 
     /** y[n] = (x − mu)·inv·gamma + beta: the common case, without per-vector null checks. */

@@ -411,52 +411,22 @@ final class UnaryLoops {
         VectorMath.tanh(FloatVector.fromArray(S, x, xo, m)).intoArray(out, oo, m);
     }
 
-    /** Elements per block of the two-pass GELU backward: 4 KiB per operand, so a block stays in L1. */
-    private static final int GELU_BLOCK = 1024;
-
     /**
-     * geluBackward: x[n], g[n] -> out[n] = g·(Φ(x) + x·φ(x)). Φ (erfc and an exp) and φ (another exp) in one loop
-     * body exceed C2's node-count inlining cutoff, so part of the math was called and its vectors boxed. When out
-     * is a separate array it serves as scratch: per L1-sized block, one pass writes Φ(x) and a second turns it into
-     * the derivative, each pass small enough to inline fully.
+     * geluBackward: x[n], g[n] -> out[n] = g·(Φ(x) + x·φ(x)). One loop: Φ and φ share a single exp (see
+     * VectorMath.geluBackward), small enough for C2 to inline fully. (Before, Φ and φ each had an exp, and one loop
+     * body with both exceeded C2's node-count inlining cutoff, so it ran as two passes over L1-sized blocks.)
      */
     static void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
-        if (out == x || out == g) { // possible aliasing: no scratch; correct but slower
-            geluBackwardFused(x, xo, g, go, out, oo, n);
-            return;
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            VectorMath.geluBackward(FloatVector.fromArray(S, x, xo + i), FloatVector.fromArray(S, g, go + i)).intoArray(out, oo + i);
         }
-        for (int b = 0; b < n; b += GELU_BLOCK) {
-            int len = Math.min(GELU_BLOCK, n - b);
-            normalCdf(x, xo + b, out, oo + b, len);
-            geluBackwardFromCdf(x, xo + b, g, go + b, out, oo + b, len);
-        }
+        if (i < n) geluBackwardTail(x, xo + i, g, go + i, out, oo + i, n - i);
     }
 
-    /** out[n] = Φ(x). */
-    private static void normalCdf(float[] x, int xo, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n); // 4 KiB blocks: the mask is noise next to erfc and exp
-            VectorMath.normalCdf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(out, oo + i, m);
-        }
-    }
-
-    /** out[n] = g·(out + x·φ(x)), where out holds Φ(x) on entry. */
-    private static void geluBackwardFromCdf(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector xv = FloatVector.fromArray(S, x, xo + i, m);
-            VectorMath.geluBackwardFromCdf(xv, FloatVector.fromArray(S, out, oo + i, m), FloatVector.fromArray(S, g, go + i, m))
-                    .intoArray(out, oo + i, m);
-        }
-    }
-
-    /** geluBackward in one loop (used only when out may alias an input). */
-    private static void geluBackwardFused(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i += V) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.geluBackward(FloatVector.fromArray(S, x, xo + i, m), FloatVector.fromArray(S, g, go + i, m))
-                    .intoArray(out, oo + i, m);
-        }
+    private static void geluBackwardTail(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        VectorMask<Float> m = S.indexInRange(0, n);
+        VectorMath.geluBackward(FloatVector.fromArray(S, x, xo, m), FloatVector.fromArray(S, g, go, m)).intoArray(out, oo, m);
     }
 
     // geluTanhBackward: x[n], g[n] -> out[n] = g·GELU_TANH'(x)
