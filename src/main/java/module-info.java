@@ -7,6 +7,8 @@ module dev.sluice {
     requires info.picocli;
     // ThreadMXBean.getTotalThreadAllocatedBytes: the benchmarks report each training step's garbage
     requires jdk.management;
+    // javax.imageio and java.awt.image: the reproductions write their figures as PNG
+    requires java.desktop;
 
     exports dev.sluice.tensor;
     exports dev.sluice.autograd;
@@ -14,6 +16,7 @@ module dev.sluice {
     exports dev.sluice.io;
     exports dev.sluice.nn;
     exports dev.sluice.optim;
+    exports dev.sluice.methods.routing;
 
     // picocli reads the command classes reflectively
     opens dev.sluice.cli to info.picocli;

@@ -14,6 +14,9 @@ public final class Losses {
     /** Mean squared error, mean over all elements (target broadcast to pred's shape). */
     public static Tensor mse(Tensor pred, Tensor target) { return pred.sub(target).square().mean(); }
 
+    /** Mean absolute error (L1 loss, {@code torch.nn.L1Loss}): mean of |pred − target| over all elements. */
+    public static Tensor l1(Tensor pred, Tensor target) { return pred.sub(target).abs().mean(); }
+
     /** Cross entropy of logits [N, C] or [B, T, C] against int class indices [N] or [B, T]; mean over all targets. */
     public static Tensor crossEntropy(Tensor logits, Tensor targets) { return crossEntropy(logits, targets, -100, 0); }
 

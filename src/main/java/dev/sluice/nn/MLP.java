@@ -6,11 +6,14 @@ import dev.sluice.tensor.Tensor;
 /**
  * A multi-layer perceptron: Linear layers of sizes {@code sizes[0] → sizes[1] → ...} with the activation between
  * them and none after the last. Names (stable state-dict keys): layer i is {@code fc<i>} (so {@code fc0.weight},
- * {@code fc0.bias}, ...); the hidden activation after layer i passes through hook point {@code hidden<i>}.
+ * {@code fc0.bias}, ...); the hidden activation after layer i passes through hook point {@code hidden<i>}, the
+ * output through hook point {@code out}. Hidden layers can be widened, ablated and narrowed in place for
+ * Expand-Route-Ablate ({@link #expandHidden}, {@link #ablateHidden}, {@link #keepHidden}).
  */
 public final class MLP extends Module {
     private final Linear[] layers;
     private final HookPoint[] hidden;
+    private final HookPoint out;
     private final Activation activation;
 
     /** Layers sizes[0] → sizes[1] → ... → sizes[n−1]; Linear layers use PyTorch's default init. */
@@ -23,6 +26,7 @@ public final class MLP extends Module {
             layers[i] = register("fc" + i, new Linear(sizes[i], sizes[i + 1], true, gen));
             if (i < hidden.length) hidden[i] = register("hidden" + i, new HookPoint());
         }
+        out = register("out", new HookPoint());
     }
 
     @Override
@@ -31,7 +35,47 @@ public final class MLP extends Module {
             x = layers[i].forward(x);
             if (i < hidden.length) x = hidden[i].forward(activation.apply(x));
         }
-        return x;
+        return out.forward(x);
+    }
+
+    /**
+     * Widens hidden layer {@code i} (the output of {@code fc<i>}) by {@code k} units appended after the existing ones:
+     * {@code fc<i>} gains k output rows and {@code fc<i+1>} k input columns, freshly initialised from gen; existing
+     * weights are kept, so before any training the function is unchanged only if the new columns are zeroed — call
+     * {@code ablateHidden(i, oldWidth, oldWidth + k)} for that. Parameters are replaced by new tensors: build the
+     * optimizer after surgery.
+     */
+    public void expandHidden(int i, int k, Generator gen) {
+        checkHidden("expandHidden", i);
+        layers[i] = replace("fc" + i, layers[i].withExtraOutputs(k, gen));
+        layers[i + 1] = replace("fc" + (i + 1), layers[i + 1].withExtraInputs(k, gen));
+    }
+
+    /** Ablates hidden units [from, to) of hidden layer i in place: their weights in and out (and biases) become 0. */
+    public void ablateHidden(int i, int from, int to) {
+        checkHidden("ablateHidden", i);
+        layers[i].zeroOutputs(from, to);
+        layers[i + 1].zeroInputs(from, to);
+    }
+
+    /** Narrows hidden layer i to its first n units (slicing the others away; new parameter tensors). */
+    public void keepHidden(int i, int n) {
+        checkHidden("keepHidden", i);
+        layers[i] = replace("fc" + i, layers[i].keepOutputs(n));
+        layers[i + 1] = replace("fc" + (i + 1), layers[i + 1].keepInputs(n));
+    }
+
+    /** Width of hidden layer i. */
+    public int hiddenWidth(int i) {
+        checkHidden("hiddenWidth", i);
+        return layers[i].outFeatures();
+    }
+
+    private void checkHidden(String op, int i) {
+        if (i < 0 || i >= hidden.length) {
+            throw new IndexOutOfBoundsException("MLP." + op + ": hidden layer " + i + " does not exist (this MLP has "
+                    + hidden.length + " hidden layers)");
+        }
     }
 
     /** The i-th Linear layer. */

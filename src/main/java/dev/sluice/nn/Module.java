@@ -18,10 +18,11 @@ import java.util.Set;
  * registered explicitly in the constructor so that names are stable: a parameter {@code weight} of a submodule
  * {@code fc0} is called {@code fc0.weight}.
  */
-public abstract class Module {
-    private final LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
-    private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
-    private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
+public abstract class Module implements Cloneable {
+    // not final: deepCopy() gives the copy its own maps
+    private LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
+    private LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
+    private LinkedHashMap<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
     /** A module in training mode with nothing registered yet. */
@@ -31,6 +32,20 @@ public abstract class Module {
     protected <T extends Module> T register(String name, T module) {
         checkName(name);
         if (module == null) throw new IllegalArgumentException("register: module '" + name + "' is null");
+        children.put(name, module);
+        return module;
+    }
+
+    /**
+     * Replaces the registered submodule {@code name} (keeping its position in the registration order), for model
+     * surgery such as widening a layer. The caller updates its own field too.
+     */
+    protected <T extends Module> T replace(String name, T module) {
+        if (!children.containsKey(name)) {
+            throw new IllegalArgumentException("replace: no submodule '" + name + "' in " + getClass().getSimpleName()
+                    + " (submodules: " + children.keySet() + ")");
+        }
+        if (module == null) throw new IllegalArgumentException("replace: module '" + name + "' is null");
         children.put(name, module);
         return module;
     }
@@ -186,6 +201,50 @@ public abstract class Module {
     public Module unfreeze() {
         for (Tensor p : parameters()) p.requiresGrad(true);
         return this;
+    }
+
+    /**
+     * A copy of the parameters and buffers by dotted name (fresh tensors, detached), e.g. to keep the best weights
+     * seen during training and restore them later with {@link #loadStateDict}.
+     */
+    public Map<String, Tensor> stateDictCopy() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        try (var ignored = GradMode.noGrad()) {
+            for (var e : stateDict().entrySet()) out.put(e.getKey(), e.getValue().detach().clone());
+        }
+        return out;
+    }
+
+    /**
+     * An independent deep copy of this module: same structure and class, its own parameter and buffer tensors with
+     * equal values (parameters keep their requiresGrad flag; gradients are not copied), its own random generators
+     * continuing from the same state. Shared submodules or tensors stay shared within the copy. Hooks set on hook
+     * points are carried over as they are (the same function objects). Works by copying fields reflectively, so a user
+     * subclass in another named module must open its package to {@code dev.sluice}.
+     */
+    @SuppressWarnings("unchecked")
+    public <M extends Module> M deepCopy() {
+        try (var ignored = GradMode.noGrad()) {
+            return (M) ModuleCopier.copy(this, new IdentityHashMap<>());
+        }
+    }
+
+    /** Field-by-field copy used by {@link #deepCopy()}; copies the bookkeeping maps itself. */
+    Module shallowCloneWithMaps(IdentityHashMap<Object, Object> seen) {
+        Module c;
+        try {
+            c = (Module) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e); // Module implements Cloneable
+        }
+        seen.put(this, c);
+        c.params = new LinkedHashMap<>();
+        for (var e : params.entrySet()) c.params.put(e.getKey(), (Tensor) ModuleCopier.copyValue(e.getValue(), seen));
+        c.buffers = new LinkedHashMap<>();
+        for (var e : buffers.entrySet()) c.buffers.put(e.getKey(), (Tensor) ModuleCopier.copyValue(e.getValue(), seen));
+        c.children = new LinkedHashMap<>();
+        for (var e : children.entrySet()) c.children.put(e.getKey(), (Module) ModuleCopier.copyValue(e.getValue(), seen));
+        return c;
     }
 
     /** Every {@link HookPoint} in this module tree by dotted name (e.g. {@code blocks.0.resid}). */

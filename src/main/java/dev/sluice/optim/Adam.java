@@ -8,11 +8,12 @@ import dev.sluice.tensor.Tensor;
 import java.util.List;
 
 /**
- * Adam as {@code torch.optim.Adam} (no weight decay): m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g²,
+ * Adam as {@code torch.optim.Adam} (by default without weight decay; {@link #withL2} adds torch's coupled L2 term): m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g²,
  * p −= lr·(m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + eps). Runs the backend's fused AdamW kernel (one pass per parameter).
  */
 public class Adam extends Optimizer {
     private final double beta1, beta2, eps, weightDecay;
+    private double l2;
     private final Tensor[] m, v;
     private final int[] t;
 
@@ -23,6 +24,17 @@ public class Adam extends Optimizer {
 
     /** Adam with β1 0.9, β2 0.999, eps 1e-8. */
     public Adam(List<Tensor> params, double lr) { this(params, lr, 0.9, 0.999, 1e-8); }
+
+    /**
+     * Adam with an L2 penalty added to the gradient, {@code g + l2·p}, as {@code torch.optim.Adam(weight_decay=l2)}
+     * (unlike AdamW's decoupled decay, the penalty goes through the adaptive scaling).
+     */
+    public static Adam withL2(List<Tensor> params, double lr, double l2) {
+        if (!(l2 >= 0)) throw new IllegalArgumentException("Adam: L2 coefficient must be >= 0, got " + l2);
+        Adam a = new Adam(params, lr);
+        a.l2 = l2;
+        return a;
+    }
 
     /** Shared with AdamW: weightDecay is decoupled (p −= lr·wd·p), not added to the gradient. */
     Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
@@ -52,6 +64,7 @@ public class Adam extends Optimizer {
         int step = ++t[i];
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
         Tensor g = grad.dtype() == p.dtype() ? grad : grad.to(p.dtype());
+        if (l2 != 0) g = g.add(p.mul(l2));
         View pv = Internals.view(p);
         Backends.of(p.device()).adamw(pv, Internals.view(g), Internals.view(m[i]), Internals.view(v[i]),
                 lr(), beta1, beta2, eps, weightDecay, bc1, bc2);

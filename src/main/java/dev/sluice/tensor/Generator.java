@@ -23,6 +23,13 @@ public final class Generator {
     /** Reseeds the global generator (as {@code torch.manual_seed}). */
     public static void manualSeed(long seed) { GLOBAL.reseed(seed); }
 
+    /** An independent generator at the same point of the same stream (it draws what this one would draw next). */
+    public synchronized Generator copy() {
+        Generator g = new Generator(seed);
+        g.offset = offset;
+        return g;
+    }
+
     /** Restarts this generator's stream from a seed. */
     public synchronized void reseed(long seed) {
         this.seed = seed;

@@ -14,6 +14,7 @@ import dev.sluice.ops.Indexing;
 import dev.sluice.ops.LinearAlgebra;
 import dev.sluice.ops.NeuralOps;
 import dev.sluice.ops.Reductions;
+import dev.sluice.ops.Routing;
 import dev.sluice.ops.Shapes;
 
 import java.util.Arrays;
@@ -250,6 +251,12 @@ public final class Tensor {
 
     /** A tensor sharing this one's data but with no history (does not require grad). */
     public Tensor detach() { return new Tensor(view); }
+
+    /**
+     * Gradient routing: this tensor's value unchanged, with the gradient flowing back through it multiplied by
+     * {@code mask} (broadcast to this shape; real-valued, may be negative). See {@link Routing#route}.
+     */
+    public Tensor route(Tensor mask) { return Routing.route(this, mask); }
 
     // ------------------------------------------------------------------ conversion
 

@@ -100,7 +100,7 @@ class AttentionTest {
     @Test
     void hookPointsAreNamed() {
         GPT gpt = new GPT(TINY, new Generator(6));
-        assertEquals(List.of("blocks.0.mlp.hidden0", "blocks.0.resid", "blocks.1.mlp.hidden0", "blocks.1.resid"),
+        assertEquals(List.of("blocks.0.mlp.hidden0", "blocks.0.mlp.out", "blocks.0.resid", "blocks.1.mlp.hidden0", "blocks.1.mlp.out", "blocks.1.resid"),
                 List.copyOf(gpt.hookPoints().keySet()));
         assertTrue(gpt.stateDict().containsKey("blocks.1.attn.qkv.weight"));
         assertTrue(gpt.stateDict().containsKey("head.weight"));

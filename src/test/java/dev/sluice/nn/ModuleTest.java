@@ -35,7 +35,7 @@ class ModuleTest {
         assertEquals(List.of("mlp.fc0.weight", "mlp.fc0.bias", "mlp.fc1.weight", "mlp.fc1.bias", "count"),
                 List.copyOf(m.stateDict().keySet()));
         assertEquals(3 * 4 + 4 + 4 * 2 + 2, m.parameterCount());
-        assertEquals(List.of("mlp.hidden0"), List.copyOf(m.hookPoints().keySet()));
+        assertEquals(List.of("mlp.hidden0", "mlp.out"), List.copyOf(m.hookPoints().keySet()));
         assertTrue(m.parameters().stream().allMatch(Tensor::requiresGrad));
         Sequential s = new Sequential(new Linear(2, 2, false, new Generator(0)), new ActivationLayer(Activation.TANH));
         assertEquals(List.of("0.weight"), List.copyOf(s.stateDict().keySet()));

@@ -1,0 +1,102 @@
+package dev.sluice.methods.routing;
+
+import dev.sluice.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes by class label: every example gets the mask row of its label, e.g. labels 0–4 → {@code [1₁₆, 0₁₆]} and
+ * 5–9 → {@code [0₁₆, 1₁₆]} on a 32-unit latent (the paper's partitioned autoencoder). Reads a label tensor of shape
+ * [batch] (int32/int64) and gives masks of shape [batch, width], or [batch, 1, …, 1, width] with
+ * {@link Builder#sequenceDims(int)} for hook points that carry token dimensions.
+ */
+public final class LabelRouter implements Router<Tensor> {
+    private final List<String> hookPoints;
+    private final Tensor table; // [numLabels, width], row = mask of that label
+    private final int sequenceDims;
+
+    private LabelRouter(List<String> hookPoints, Tensor table, int sequenceDims) {
+        this.hookPoints = hookPoints;
+        this.table = table;
+        this.sequenceDims = sequenceDims;
+    }
+
+    /** A router over labels 0..numLabels−1 with masks of the given width (all-ones until routed). */
+    public static Builder builder(int numLabels, int width) { return new Builder(numLabels, width); }
+
+    @Override
+    public Map<String, Tensor> masks(Tensor labels) {
+        if (labels.dim() != 1) {
+            throw new IllegalArgumentException("LabelRouter: labels must have shape [batch], got " + Arrays.toString(labels.shape()));
+        }
+        Tensor rows = table.indexSelect(0, labels); // [batch, width]; out-of-range labels fail there with the label
+        int[] shape = new int[2 + sequenceDims];
+        Arrays.fill(shape, 1);
+        shape[0] = labels.size(0);
+        shape[shape.length - 1] = table.size(1);
+        Tensor mask = rows.reshape(shape);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String h : hookPoints) out.put(h, mask);
+        return out;
+    }
+
+    /** The [numLabels, width] mask table. */
+    public Tensor table() { return table; }
+
+    /** Builds a {@link LabelRouter}. */
+    public static final class Builder {
+        private final double[][] rows;
+        private final int width;
+        private final List<String> hookPoints = new ArrayList<>();
+        private int sequenceDims;
+
+        private Builder(int numLabels, int width) {
+            if (numLabels <= 0 || width <= 0) {
+                throw new IllegalArgumentException("LabelRouter: numLabels and width must be positive, got " + numLabels + ", " + width);
+            }
+            this.width = width;
+            rows = new double[numLabels][];
+            for (int i = 0; i < numLabels; i++) rows[i] = Masks.ones(width);
+        }
+
+        /** Examples with any of these labels get {@code mask} (length width). */
+        public Builder route(int[] labels, double[] mask) {
+            if (mask.length != width) {
+                throw new IllegalArgumentException("LabelRouter.route: mask has " + mask.length + " entries, expected width " + width);
+            }
+            for (int l : labels) {
+                if (l < 0 || l >= rows.length) {
+                    throw new IllegalArgumentException("LabelRouter.route: label " + l + " outside [0, " + rows.length + ")");
+                }
+                rows[l] = mask.clone();
+            }
+            return this;
+        }
+
+        /** The hook points (by name) that receive the mask. */
+        public Builder at(String... names) {
+            hookPoints.addAll(Arrays.asList(names));
+            return this;
+        }
+
+        /** Number of token dimensions between batch and units at the hook points (masks get singleton dims there). */
+        public Builder sequenceDims(int n) {
+            if (n < 0) throw new IllegalArgumentException("LabelRouter.sequenceDims: must be >= 0, got " + n);
+            sequenceDims = n;
+            return this;
+        }
+
+        public LabelRouter build() {
+            if (hookPoints.isEmpty()) throw new IllegalStateException("LabelRouter: name at least one hook point with at(...)");
+            double[] flat = new double[rows.length * width];
+            for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * width, width);
+            float[] f = new float[flat.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) flat[i];
+            return new LabelRouter(List.copyOf(hookPoints), Tensor.of(f, rows.length, width), sequenceDims);
+        }
+    }
+}

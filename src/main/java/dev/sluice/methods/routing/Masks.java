@@ -1,0 +1,32 @@
+package dev.sluice.methods.routing;
+
+import java.util.Arrays;
+
+/** Small builders for mask vectors over units. */
+public final class Masks {
+    private Masks() {}
+
+    /** n ones (gradient passes unchanged). */
+    public static double[] ones(int n) { return filled(n, 1.0); }
+
+    /** n copies of value. */
+    public static double[] filled(int n, double value) {
+        if (n < 0) throw new IllegalArgumentException("Masks: width must be >= 0, got " + n);
+        double[] m = new double[n];
+        Arrays.fill(m, value);
+        return m;
+    }
+
+    /** A width-n mask that is {@code inside} on units [from, to) and {@code outside} elsewhere. */
+    public static double[] range(int n, int from, int to, double inside, double outside) {
+        if (from < 0 || to > n || from > to) {
+            throw new IllegalArgumentException("Masks.range: [" + from + ", " + to + ") is not inside [0, " + n + ")");
+        }
+        double[] m = filled(n, outside);
+        Arrays.fill(m, from, to, inside);
+        return m;
+    }
+
+    /** 1 on units [from, to), 0 elsewhere: only that block of units learns. */
+    public static double[] only(int n, int from, int to) { return range(n, from, to, 1.0, 0.0); }
+}

@@ -1,0 +1,73 @@
+package dev.sluice.methods.routing;
+
+import dev.sluice.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes language-model tokens by the token being predicted. In a labelled forget sequence, the mask at position i is
+ * the row of the <em>target</em> token at i (= the input token at i+1: pass the shifted targets, never the inputs):
+ * {@code forgetMask·(1 − w_t) + retainMask·w_t} with per-token weights w_t (e.g. {@link TokenFrequencyWeights}).
+ * Sequences not labelled forget get all-ones masks (the paper's "retain always unmasked"). Masks have shape
+ * [batch, tokens, width] for hook points carrying [batch, tokens, width] activations (e.g. MLP hidden units).
+ */
+public final class TokenRouter implements Router<TokenRouter.Batch> {
+    /**
+     * What the router reads: target token ids [batch, tokens] (int32/int64) and, per sequence, whether it is a
+     * labelled forget sequence.
+     */
+    public record Batch(Tensor targets, boolean[] forget) {
+        public Batch {
+            if (targets.dim() != 2) {
+                throw new IllegalArgumentException("TokenRouter.Batch: targets must be [batch, tokens], got " + Arrays.toString(targets.shape()));
+            }
+            if (forget.length != targets.size(0)) {
+                throw new IllegalArgumentException("TokenRouter.Batch: " + forget.length + " forget flags for a batch of " + targets.size(0));
+            }
+        }
+    }
+
+    private final List<String> hookPoints;
+    private final Tensor table; // [vocab, width]
+    private final int width;
+
+    /**
+     * A router for the named hook points (all of the same width). {@code tokenWeights[t]} ∈ [0, 1] (length = vocab)
+     * interpolates between forgetMask (w = 0) and retainMask (w = 1).
+     */
+    public TokenRouter(List<String> hookPoints, double[] forgetMask, double[] retainMask, double[] tokenWeights) {
+        if (hookPoints.isEmpty()) throw new IllegalArgumentException("TokenRouter: name at least one hook point");
+        if (forgetMask.length != retainMask.length) {
+            throw new IllegalArgumentException("TokenRouter: forget mask width " + forgetMask.length + " != retain mask width " + retainMask.length);
+        }
+        this.hookPoints = List.copyOf(hookPoints);
+        this.width = forgetMask.length;
+        float[] rows = new float[tokenWeights.length * width];
+        for (int t = 0; t < tokenWeights.length; t++) {
+            double w = tokenWeights[t];
+            if (!(w >= 0 && w <= 1)) throw new IllegalArgumentException("TokenRouter: weight of token " + t + " is " + w + ", expected [0, 1]");
+            for (int u = 0; u < width; u++) rows[t * width + u] = (float) (forgetMask[u] * (1 - w) + retainMask[u] * w);
+        }
+        this.table = Tensor.of(rows, tokenWeights.length, width);
+    }
+
+    @Override
+    public Map<String, Tensor> masks(Batch batch) {
+        int b = batch.targets().size(0), t = batch.targets().size(1);
+        Tensor perToken = table.indexSelect(0, batch.targets().reshape(b * t)).reshape(b, t, width);
+        float[] routed = new float[b];
+        for (int i = 0; i < b; i++) routed[i] = batch.forget()[i] ? 1 : 0;
+        Tensor r = Tensor.of(routed, b, 1, 1);
+        // r ∈ {0, 1}: exactly the token masks for forget sequences and exactly 1 for the rest
+        Tensor mask = perToken.mul(r).add(r.neg().add(1.0));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String h : hookPoints) out.put(h, mask);
+        return out;
+    }
+
+    /** The [vocab, width] table of per-target-token masks used for forget sequences. */
+    public Tensor table() { return table; }
+}
