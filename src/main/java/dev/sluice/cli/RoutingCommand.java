@@ -1,0 +1,15 @@
+package dev.sluice.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sluice routing ...}: the gradient-routing reproductions. */
+@Command(name = "routing", description = "Gradient routing reproductions (Cloud et al., 2024).",
+        subcommands = {RoutingAutoencoderCommand.class})
+final class RoutingCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(System.out); }
+}
