@@ -24,6 +24,44 @@ class ReadmeExampleTest {
                 "README.md's example must match ReadmeExample.java between the markers");
     }
 
+    @Test
+    void readmeShowsExactlyTheTestedRoutingCode() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int anchor = readme.indexOf("GradientRouting.apply(model, router, labels)");
+        assertTrue(anchor >= 0, "README has the routing example");
+        int start = readme.lastIndexOf("```java\n", anchor);
+        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
+        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/ReadmeRoutingExample.java"));
+        assertEquals(normalise(between(source, "// ROUTING-BEGIN\n", "// ROUTING-END")),
+                normalise(block.substring(block.indexOf("Generator gen"))),
+                "README.md's routing example must match ReadmeRoutingExample.java between the markers");
+    }
+
+    /**
+     * The routed gradient of the code layer's units 0..3 equals the ordinary gradient of the loss restricted to the
+     * classes 0-4 examples (and units 4..7 to classes 5-9): each group shaped only its own units.
+     */
+    @Test
+    void routingExampleLetsEachGroupShapeOnlyItsOwnUnits() {
+        float[] routed = ReadmeRoutingExample.run().firstLayerGrad().toFloatArray(); // fc1.weight grad [8, 32]
+        for (int group = 0; group < 2; group++) {
+            dev.sluice.tensor.Generator gen = new dev.sluice.tensor.Generator(7);
+            var x = dev.sluice.tensor.Tensor.randn(gen, dev.sluice.tensor.DType.FLOAT32, 64, 20);
+            long[] labels = dev.sluice.tensor.Tensor.randint(gen, 0, 10, 64).toLongArray();
+            var model = new dev.sluice.nn.MLP(new int[] {20, 32, 8, 20}, dev.sluice.nn.Activation.RELU, gen);
+            float[] keep = new float[64];
+            for (int i = 0; i < 64; i++) keep[i] = (labels[i] < 5) == (group == 0) ? 1 : 0;
+            var perExample = model.forward(x).sub(x).abs().mean(1);          // [64]
+            perExample.mul(dev.sluice.tensor.Tensor.of(keep, 64)).sum().div(64.0).backward();
+            float[] expected = model.layer(1).weight().grad().toFloatArray();
+            for (int unit = group * 4; unit < group * 4 + 4; unit++) {
+                for (int c = 0; c < 32; c++) {
+                    assertEquals(expected[unit * 32 + c], routed[unit * 32 + c], 1e-6f, "unit " + unit + " input " + c);
+                }
+            }
+        }
+    }
+
     private static String between(String s, String from, String to) {
         int a = s.indexOf(from) + from.length();
         return s.substring(a, s.indexOf(to, a));
