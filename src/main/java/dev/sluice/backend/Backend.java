@@ -17,6 +17,13 @@ public interface Backend {
     /** A zero-filled storage of n elements. */
     Storage allocate(DType dtype, int n);
 
+    /**
+     * Declares that no view of {@code storage} will ever be read or written again, so that its memory may serve a later
+     * {@link #allocate}. Only a caller that can prove exclusive ownership may call this (the autograd engine does, for
+     * gradients only it can reach; see {@code autograd.GradOwnership}). The default keeps the memory (no reuse).
+     */
+    default void recycle(Storage storage) {}
+
     /** A storage holding a copy of a Java array: float[], double[], int[], long[] or boolean[]. */
     Storage fromArray(Object javaArray);
 

@@ -36,6 +36,9 @@ public final class CpuBackend implements Backend {
     public Storage allocate(DType dtype, int n) { return new CpuStorage(dtype, n); }
 
     @Override
+    public void recycle(Storage storage) { ((CpuStorage) storage).recycle(); }
+
+    @Override
     public Storage fromArray(Object a) {
         CpuStorage s;
         switch (a) {
