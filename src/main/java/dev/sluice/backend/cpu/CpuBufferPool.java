@@ -23,7 +23,7 @@ public final class CpuBufferPool {
     private static final long CAPACITY = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
     private static final Object LOCK = new Object();
     private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
-    private static long pooledBytes, hits, misses, given;
+    private static long pooledBytes, hits, misses, given, freshBytes;
 
     private CpuBufferPool() {}
 
@@ -39,6 +39,7 @@ public final class CpuBufferPool {
                 hits++;
             } else {
                 misses++;
+                freshBytes += 4L * n;
             }
         }
         if (a == null) return new float[n];
@@ -59,6 +60,16 @@ public final class CpuBufferPool {
             FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addFirst(a);
             pooledBytes += bytes;
             given++;
+        }
+    }
+
+    /**
+     * Bytes of new arrays of pooled sizes allocated since start-up: the large-buffer garbage, independent of what the
+     * JIT has compiled yet (unlike a thread's allocated bytes, which include the Vector API's boxing while cold).
+     */
+    public static long freshBytes() {
+        synchronized (LOCK) {
+            return freshBytes;
         }
     }
 
