@@ -67,7 +67,13 @@ public interface Backend {
      * As {@link #matmul(View, View, View)}, but with {@code accumulate} adds the product to what {@code out} holds
      * (out += a·b): a linear layer initialises out with its bias and saves a separate pass over the output.
      */
-    void matmul(View a, View b, View out, boolean accumulate);
+    default void matmul(View a, View b, View out, boolean accumulate) { matmul(a, b, out, accumulate, Epilogue.NONE); }
+
+    /**
+     * As {@link #matmul(View, View, View, boolean)}, then applies {@code epilogue} to every output element once its
+     * sum is complete (a linear layer's activation without a second pass over the output).
+     */
+    void matmul(View a, View b, View out, boolean accumulate, Epilogue epilogue);
 
     /** Softmax (or log-softmax) over the last dimension, numerically stable. */
     void softmax(View x, View out, boolean log);
