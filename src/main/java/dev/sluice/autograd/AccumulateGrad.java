@@ -30,4 +30,19 @@ final class AccumulateGrad extends Node {
         return new Tensor[0];
     }
 
+    /**
+     * Stores {@code gradOutput} itself (no copy) as the leaf's first gradient, when the leaf has none yet and the dtypes
+     * match; returns false (and does nothing) otherwise. Only for a gradient no one else can reach: from now on the
+     * leaf owns it.
+     */
+    boolean adopt(Tensor gradOutput) {
+        if (leaf.grad() != null || gradOutput.dtype() != leaf.dtype()) return false;
+        leaf.setGrad(gradOutput);
+        return true;
+    }
+
+    /** Adds gradients into the leaf's grad and keeps none of them. */
+    @Override
+    boolean keepsNoGradients() { return true; }
+
 }

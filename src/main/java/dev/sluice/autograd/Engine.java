@@ -1,5 +1,7 @@
 package dev.sluice.autograd;
 
+import dev.sluice.backend.BufferReuse;
+import dev.sluice.backend.Storage;
 import dev.sluice.tensor.Tensor;
 
 import java.util.ArrayDeque;
@@ -10,6 +12,8 @@ import java.util.Map;
 /**
  * Reverse-mode differentiation over the recorded graph. The walk is iterative (an explicit stack), so graphs of any
  * depth work. A node runs once all nodes that send it gradient have run; incoming gradients are summed first.
+ * Gradients that only the engine can reach are tracked by {@link GradOwnership}: their memory is reused as soon as they
+ * are consumed, sums are formed in place, and a leaf's first gradient is adopted without a copy.
  */
 public final class Engine {
     private Engine() {}
@@ -50,21 +54,30 @@ public final class Engine {
         ArrayDeque<Node> ready = new ArrayDeque<>();
         ready.push(start);
         boolean anomaly = AnomalyMode.isEnabled();
+        // null when buffer reuse is off: then every gradient is a new tensor, as before reuse existed
+        GradOwnership owned = BufferReuse.enabled() ? new GradOwnership() : null;
         while (!ready.isEmpty()) {
             Node node = ready.pop();
             Tensor grad = pending.remove(node);
             Tensor[] inputGrads = null;
             if (grad != null) {
+                if (owned != null && node.hasPreHooks()) owned.disown(grad); // a hook may keep what it sees
                 grad = node.runPreHooks(grad);
-                inputGrads = node.apply(grad);
+                if (owned != null && node instanceof AccumulateGrad leaf && owned.adoptIntoLeaf(leaf, grad)) {
+                    inputGrads = new Tensor[0];
+                } else {
+                    long serialBefore = Storage.lastSerial();
+                    inputGrads = node.apply(grad);
+                    check(node, inputGrads, anomaly);
+                    if (owned != null) owned.afterApply(node, grad, inputGrads, serialBefore);
+                }
                 if (!retainGraph) node.release();
-                check(node, inputGrads, anomaly);
             }
             for (int i = 0; i < node.next.length; i++) {
                 Node target = node.next[i];
                 if (target == null) continue;
                 Tensor g = inputGrads == null || i >= inputGrads.length ? null : inputGrads[i];
-                if (g != null) pending.merge(target, g, Tensor::add);
+                if (g != null) pending.merge(target, g, owned != null ? owned::sum : Tensor::add);
                 // a node whose senders all sent nothing still runs (with no gradient) so that its own targets are released
                 if (dependencies.merge(target, -1, Integer::sum) == 0) ready.push(target);
             }

@@ -11,10 +11,13 @@ final class FunctionNode extends Node {
     private Tensor[] saved;
     private final int[] savedVersions;
     private boolean released;
+    /** Rules written in Sluice's op layer, which keep no gradient (see {@link Node#keepsNoGradients}). */
+    private final boolean sluiceRule;
 
     FunctionNode(String name, Node[] next, int[][] inputShapes, BackwardFn fn, Tensor[] saved) {
         super(name, next, inputShapes);
         this.fn = fn;
+        this.sluiceRule = fn.getClass().getPackageName().equals("dev.sluice.ops");
         this.saved = saved;
         this.savedVersions = new int[saved.length];
         for (int i = 0; i < saved.length; i++) {
@@ -41,6 +44,9 @@ final class FunctionNode extends Node {
         }
         return fn.apply(gradOutput, saved);
     }
+
+    @Override
+    boolean keepsNoGradients() { return sluiceRule; }
 
     @Override
     void release() {

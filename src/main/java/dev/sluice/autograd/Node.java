@@ -50,6 +50,19 @@ public abstract class Node {
         };
     }
 
+    /** Whether any hook is registered on the gradient arriving at this node. */
+    boolean hasPreHooks() {
+        synchronized (preHooks) {
+            return !preHooks.isEmpty();
+        }
+    }
+
+    /**
+     * Whether {@link #apply} is known to keep no reference to its gradient or to what it returns once it has returned
+     * (true for Sluice's own ops; a user's rule could stash either). Only then may the engine reuse their memory.
+     */
+    boolean keepsNoGradients() { return false; }
+
     Tensor runPreHooks(Tensor grad) {
         GradHook[] hooks;
         synchronized (preHooks) {

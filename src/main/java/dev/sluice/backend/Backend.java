@@ -17,6 +17,13 @@ public interface Backend {
     /** A zero-filled storage of n elements. */
     Storage allocate(DType dtype, int n);
 
+    /**
+     * Declares that no view of {@code storage} will ever be read or written again, so that its memory may serve a later
+     * {@link #allocate}. Only a caller that can prove exclusive ownership may call this (the autograd engine does, for
+     * gradients only it can reach; see {@code autograd.GradOwnership}). The default keeps the memory (no reuse).
+     */
+    default void recycle(Storage storage) {}
+
     /** A storage holding a copy of a Java array: float[], double[], int[], long[] or boolean[]. */
     Storage fromArray(Object javaArray);
 
@@ -60,7 +67,13 @@ public interface Backend {
      * As {@link #matmul(View, View, View)}, but with {@code accumulate} adds the product to what {@code out} holds
      * (out += a·b): a linear layer initialises out with its bias and saves a separate pass over the output.
      */
-    void matmul(View a, View b, View out, boolean accumulate);
+    default void matmul(View a, View b, View out, boolean accumulate) { matmul(a, b, out, accumulate, Epilogue.NONE); }
+
+    /**
+     * As {@link #matmul(View, View, View, boolean)}, then applies {@code epilogue} to every output element once its
+     * sum is complete (a linear layer's activation without a second pass over the output).
+     */
+    void matmul(View a, View b, View out, boolean accumulate, Epilogue epilogue);
 
     /** Softmax (or log-softmax) over the last dimension, numerically stable. */
     void softmax(View x, View out, boolean log);

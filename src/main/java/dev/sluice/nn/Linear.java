@@ -117,6 +117,14 @@ public final class Linear extends Module {
         }
     }
 
+    /**
+     * {@code forward(x).relu()} with the same bits, in one op: the ReLU is applied by the GEMM to each output tile
+     * before it is stored ({@link LinearAlgebra#linearRelu}), saving a pass over the output and a tensor.
+     */
+    public Tensor forwardRelu(Tensor x) {
+        return LinearAlgebra.linearRelu(x, weight, bias);
+    }
+
     /** The [out, in] weight. */
     public Tensor weight() { return weight; }
 

@@ -32,8 +32,10 @@ public final class MLP extends Module {
     @Override
     public Tensor forward(Tensor x) {
         for (int i = 0; i < layers.length; i++) {
-            x = layers[i].forward(x);
-            if (i < hidden.length) x = hidden[i].forward(activation.apply(x));
+            if (i == hidden.length) x = layers[i].forward(x);
+            // ReLU is fused into the layer's GEMM (same bits, one pass less); other activations run after it
+            else if (activation == Activation.RELU) x = hidden[i].forward(layers[i].forwardRelu(x));
+            else x = hidden[i].forward(activation.apply(layers[i].forward(x)));
         }
         return out.forward(x);
     }

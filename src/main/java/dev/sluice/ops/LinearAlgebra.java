@@ -2,6 +2,8 @@ package dev.sluice.ops;
 
 import dev.sluice.autograd.Graph;
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.Epilogue;
+import dev.sluice.backend.UnaryOp;
 import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Tensor;
 
@@ -61,36 +63,50 @@ public final class LinearAlgebra {
      * so the bias costs no separate pass over the output (and no second output-sized tensor). Backward:
      * dx = g·weight, dweight = gᵀ·x (one GEMM over all rows, in weight's own layout), dbias = Σ_rows g.
      */
-    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Ops.sameDevice("linear", x, weight);
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return linear("linear", x, weight, bias, Epilogue.NONE); }
+
+    /**
+     * {@code relu(x·weightᵀ + bias)} as one op, with the same bits as {@code linear(x, weight, bias).relu()}: the GEMM
+     * applies the ReLU to each output tile right after computing it, while it is in L1 (no pass over the output in
+     * memory, no pre-activation tensor). Backward masks the incoming gradient with the output's sign (out > 0 exactly where the pre-activation
+     * is > 0), then proceeds as {@link #linear}.
+     */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        return linear("linear_relu", x, weight, bias, Epilogue.RELU);
+    }
+
+    private static Tensor linear(String op, Tensor x, Tensor weight, Tensor bias, Epilogue epilogue) {
+        Ops.sameDevice(op, x, weight);
         if (weight.dim() != 2 || x.dim() < 1 || x.size(-1) != weight.size(1)) {
-            throw new IllegalArgumentException("linear: input " + Ops.str(x.shape()) + " and weight "
+            throw new IllegalArgumentException(op + ": input " + Ops.str(x.shape()) + " and weight "
                     + Ops.str(weight.shape()) + " do not fit (expected input [..., in] and weight [out, in])");
         }
         if (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0))) {
-            throw new IllegalArgumentException("linear: bias " + Ops.str(bias.shape()) + " does not fit weight "
+            throw new IllegalArgumentException(op + ": bias " + Ops.str(bias.shape()) + " does not fit weight "
                     + Ops.str(weight.shape()) + " (expected bias [" + weight.size(0) + "])");
         }
-        if (bias != null) Ops.sameDevice("linear", x, bias);
+        if (bias != null) Ops.sameDevice(op, x, bias);
         DType dt = DType.promote(x.dtype(), weight.dtype());
         if (bias != null) dt = DType.promote(dt, bias.dtype());
         if (x.dtype() != dt || weight.dtype() != dt || (bias != null && bias.dtype() != dt)) {
-            return linear(x.to(dt), weight.to(dt), bias == null ? null : bias.to(dt));
+            return linear(op, x.to(dt), weight.to(dt), bias == null ? null : bias.to(dt), epilogue);
         }
-        Ops.requireFloat("linear", x);
+        Ops.requireFloat(op, x);
         int in = weight.size(1), outFeatures = weight.size(0);
         Tensor x2 = x.dim() == 2 ? x : x.reshape(-1, in);
         int rows = x2.size(0);
         Tensor out = Ops.empty(dt, x.device(), rows, outFeatures);
         Backend be = Ops.backend(x);
         if (bias != null) be.copy(Broadcast.expandView(Ops.view(bias), new int[] {rows, outFeatures}), Ops.view(out));
-        be.matmul(Ops.view(x2), Ops.view(weight.t()), Ops.view(out), bias != null);
-        boolean gx = x2.requiresGrad(), gw = weight.requiresGrad();
-        Tensor result = Graph.record("linear", out, new Tensor[] {x2, weight, bias},
-                new Tensor[] {gw ? x2 : null, gx ? weight : null}, (g, s) -> new Tensor[] {
-                        gx ? g.matmul(s[1]) : null,
-                        gw ? g.t().matmul(s[0]) : null,
-                        bias != null && bias.requiresGrad() ? g.sum(0) : null});
+        be.matmul(Ops.view(x2), Ops.view(weight.t()), Ops.view(out), bias != null, epilogue);
+        boolean gx = x2.requiresGrad(), gw = weight.requiresGrad(), gb = bias != null && bias.requiresGrad();
+        boolean relu = epilogue == Epilogue.RELU;
+        // the ReLU variant also saves its output (slot 2), whose sign is the ReLU's derivative
+        Tensor result = Graph.record(op, out, new Tensor[] {x2, weight, bias},
+                new Tensor[] {gw ? x2 : null, gx ? weight : null, relu ? out : null}, (g, s) -> {
+                    Tensor gp = relu ? Elementwise.unaryBackward(UnaryOp.RELU, s[2], s[2], g) : g;
+                    return new Tensor[] {gx ? gp.matmul(s[1]) : null, gw ? gp.t().matmul(s[0]) : null, gb ? gp.sum(0) : null};
+                });
         if (x.dim() == 2) return result;
         int[] shape = x.shape();
         shape[shape.length - 1] = outFeatures;

@@ -23,6 +23,29 @@ class LinearTest {
         assertArrayEquals(new int[] {4, 5, 2}, l.forward(Tensor.zeros(4, 5, 3)).shape());
     }
 
+    /** The fused layer (what MLP uses for ReLU) gives the bits of forward(x).relu(), values and all gradients. */
+    @Test
+    void forwardReluIsBitIdenticalToForwardThenRelu() {
+        for (int[] shape : new int[][] {{1, 1, 1}, {37, 19, 23}, {128, 300, 97}, {3, 5, 784, 61}}) {
+            int in = shape[shape.length - 2], out = shape[shape.length - 1];
+            int[] xShape = java.util.Arrays.copyOf(shape, shape.length - 1);
+            float[][] results = new float[2][];
+            float[][][] grads = new float[2][][];
+            for (int fused = 0; fused < 2; fused++) {
+                Generator gen = new Generator(11);
+                Linear l = new Linear(in, out, true, gen);
+                Tensor x = Tensor.randn(gen, DType.FLOAT32, xShape).requiresGrad(true);
+                Tensor y = fused == 1 ? l.forwardRelu(x) : l.forward(x).relu();
+                y.square().sum().backward();
+                results[fused] = y.toFloatArray();
+                grads[fused] = new float[][] {x.grad().toFloatArray(), l.weight().grad().toFloatArray(), l.bias().grad().toFloatArray()};
+            }
+            String what = "shape " + java.util.Arrays.toString(shape);
+            assertArrayEquals(results[0], results[1], what);
+            for (int i = 0; i < 3; i++) assertArrayEquals(grads[0][i], grads[1][i], what + " gradient " + i);
+        }
+    }
+
     @Test
     void noBiasAndShapes() {
         Linear l = new Linear(4, 3, false, new Generator(0));

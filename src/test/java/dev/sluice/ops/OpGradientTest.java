@@ -115,6 +115,18 @@ class OpGradientTest {
     }
 
     @Test
+    void linearWithTheReluFusedIntoTheGemm() {
+        op("linear_relu", in -> LinearAlgebra.linearRelu(in[0], in[1], in[2])).input(4, 3).input(5, 3).input(5).run();
+        op("linear_relu_batched", in -> LinearAlgebra.linearRelu(in[0], in[1], in[2])).input(2, 3, 7).input(13, 7).input(13).run();
+        op("linear_relu_no_bias", in -> LinearAlgebra.linearRelu(in[0], in[1], null)).input(1, 4).input(2, 4).run();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LinearAlgebra.linearRelu(dev.sluice.tensor.Tensor.zeros(2, 3), dev.sluice.tensor.Tensor.zeros(4, 3),
+                        dev.sluice.tensor.Tensor.zeros(5)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("linear_relu") && e.getMessage().contains("[5]")
+                && e.getMessage().contains("[4, 3]"), e.getMessage());
+    }
+
+    @Test
     void neuralOps() {
         op("softmax", in -> in[0].softmax(-1)).input(3, 5).run();
         op("softmax_dim0", in -> in[0].softmax(0)).input(3, 5).run();

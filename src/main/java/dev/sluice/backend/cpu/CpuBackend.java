@@ -2,6 +2,7 @@ package dev.sluice.backend.cpu;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.BinaryOp;
+import dev.sluice.backend.Epilogue;
 import dev.sluice.backend.RandomKind;
 import dev.sluice.backend.ReduceOp;
 import dev.sluice.backend.Storage;
@@ -34,6 +35,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage allocate(DType dtype, int n) { return new CpuStorage(dtype, n); }
+
+    @Override
+    public void recycle(Storage storage) { ((CpuStorage) storage).recycle(); }
 
     @Override
     public Storage fromArray(Object a) {
@@ -99,7 +103,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void matmul(View a, View b, View out, boolean accumulate) { CpuMatmul.matmul(f32, a, b, out, accumulate); }
+    public void matmul(View a, View b, View out, boolean accumulate, Epilogue epilogue) {
+        CpuMatmul.matmul(f32, a, b, out, accumulate, epilogue);
+    }
 
     @Override
     public void softmax(View x, View out, boolean log) { CpuNorms.softmax(f32, x, out, log); }

@@ -1,5 +1,6 @@
 package dev.sluice.backend.cpu;
 
+import dev.sluice.backend.Epilogue;
 import dev.sluice.backend.View;
 import dev.sluice.backend.cpu.kernels.Float32Kernels;
 import dev.sluice.tensor.DType;
@@ -12,7 +13,7 @@ import dev.sluice.tensor.DType;
 final class CpuMatmul {
     private CpuMatmul() {}
 
-    static void matmul(Float32Kernels k, View a, View b, View out, boolean accumulate) {
+    static void matmul(Float32Kernels k, View a, View b, View out, boolean accumulate, Epilogue epilogue) {
         int r = out.rank();
         int m = out.shape()[r - 2], n = out.shape()[r - 1], kk = a.shape()[r - 1];
         int aRs = a.strides()[r - 2], aCs = a.strides()[r - 1];
@@ -31,12 +32,12 @@ final class CpuMatmul {
                 // caller keeps taking products instead of waiting for the helper's fixed half
                 Parallel.forClaimed(batches, Math.max(1, batches / (8 * Parallel.threads())), (lo, hi) -> {
                     for (int q = lo; q < hi; q++) {
-                        k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, accumulate);
+                        k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, accumulate, epilogue);
                     }
                 });
             } else {
                 for (int q = 0; q < batches; q++) {
-                    k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, accumulate);
+                    k.gemm(m, n, kk, as.f32, aOff[q], aRs, aCs, bs.f32, bOff[q], bRs, bCs, cs.f32, cOff[q], cRs, accumulate, epilogue);
                 }
             }
             return;
@@ -51,6 +52,9 @@ final class CpuMatmul {
                     double av = as.f64[aOff[q] + i * aRs + p * aCs];
                     int bBase = bOff[q] + p * bRs;
                     for (int j = 0; j < n; j++) cs.f64[cBase + j] += av * bs.f64[bBase + j * bCs];
+                }
+                if (epilogue == Epilogue.RELU) {
+                    for (int j = 0; j < n; j++) cs.f64[cBase + j] = cs.f64[cBase + j] > 0 ? cs.f64[cBase + j] : 0;
                 }
             }
         });

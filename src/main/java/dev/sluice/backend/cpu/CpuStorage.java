@@ -9,7 +9,8 @@ import dev.sluice.tensor.DType;
  * the arrays; the accessors {@link #get}/{@link #set} are the slow generic path used by reference kernels.
  */
 public final class CpuStorage extends Storage {
-    final float[] f32;
+    /** Not final: {@link #recycle} clears it, so a read after recycling fails loudly instead of seeing reused data. */
+    float[] f32;
     final double[] f64;
     final int[] i32;
     final long[] i64;
@@ -17,7 +18,7 @@ public final class CpuStorage extends Storage {
 
     CpuStorage(DType dtype, int n) {
         super(dtype, n);
-        f32 = dtype == DType.FLOAT32 ? new float[n] : null;
+        f32 = dtype == DType.FLOAT32 ? CpuBufferPool.take(n) : null;
         f64 = dtype == DType.FLOAT64 ? new double[n] : null;
         i32 = dtype == DType.INT32 ? new int[n] : null;
         i64 = dtype == DType.INT64 ? new long[n] : null;
@@ -26,6 +27,17 @@ public final class CpuStorage extends Storage {
 
     @Override
     public Backend backend() { return CpuBackend.INSTANCE; }
+
+    /** Hands the float array to the buffer pool; the caller guarantees no view of this storage is used again. */
+    void recycle() {
+        float[] a = f32;
+        if (a == null) return;
+        f32 = null;
+        CpuBufferPool.give(a);
+    }
+
+    /** Whether {@link #recycle} has taken this storage's memory (for tests). */
+    public boolean isRecycled() { return dtype() == DType.FLOAT32 && f32 == null; }
 
     /** Element i as a double (int64 beyond 2^53 loses precision; exact paths avoid this accessor). */
     double get(int i) {

@@ -1,6 +1,7 @@
 package dev.sluice.backend.cpu.kernels;
 
 import dev.sluice.backend.BinaryOp;
+import dev.sluice.backend.Epilogue;
 import dev.sluice.backend.ReduceOp;
 import dev.sluice.backend.UnaryOp;
 
@@ -40,8 +41,17 @@ public interface Float32Kernels {
      * {@code b[bOff + p*bRs + j*bCs]} (any strides: transposed operands arrive as strides) and C (m×n) row-major at
      * {@code c[cOff + i*cRs + j]}. Multithreaded over the rows/columns of C through {@code Parallel}.
      */
+    default void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                      float[] c, int cOff, int cRs, boolean accumulate) {
+        gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, Epilogue.NONE);
+    }
+
+    /**
+     * As the gemm above, then {@code epilogue} applied to each element of C once its sum over all of k is complete
+     * (the fast kernel does it to each tile of the last k block right after storing it, while it is in L1).
+     */
     void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
-              float[] c, int cOff, int cRs, boolean accumulate);
+              float[] c, int cOff, int cRs, boolean accumulate, Epilogue epilogue);
 
     /** Row-wise softmax (or log-softmax) of rows×cols contiguous x into out; numerically stable (max-subtracted). */
     void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log);

@@ -1,6 +1,7 @@
 package dev.sluice.backend.cpu.kernels;
 
 import dev.sluice.backend.BinaryOp;
+import dev.sluice.backend.Epilogue;
 import dev.sluice.backend.ReduceOp;
 import dev.sluice.backend.UnaryOp;
 
@@ -51,7 +52,7 @@ public final class ScalarFloat32Kernels implements Float32Kernels {
     // gemm: A[m×k] · B[k×n] -> C[m×n]; i-p-j order so the inner loop streams a row of B and a row of C
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
-                     float[] c, int cOff, int cRs, boolean accumulate) {
+                     float[] c, int cOff, int cRs, boolean accumulate, Epilogue epilogue) {
         for (int i = 0; i < m; i++) {
             int cRow = cOff + i * cRs;
             if (!accumulate) java.util.Arrays.fill(c, cRow, cRow + n, 0f);
@@ -64,6 +65,9 @@ public final class ScalarFloat32Kernels implements Float32Kernels {
                 } else {
                     for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j * bCs];
                 }
+            }
+            if (epilogue == Epilogue.RELU) {
+                for (int j = 0; j < n; j++) c[cRow + j] = c[cRow + j] > 0 ? c[cRow + j] : 0f;
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.sluice.backend.cpu.kernels;
 
 import dev.sluice.backend.BinaryOp;
+import dev.sluice.backend.Epilogue;
 import dev.sluice.backend.ReduceOp;
 import dev.sluice.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
@@ -135,8 +136,8 @@ final class VectorFloat32Kernels implements Float32Kernels {
     // gemm: A[m×k] (any strides) · B[k×n] (any strides) -> C[m×n] (row stride cRs)
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
-                     float[] c, int cOff, int cRs, boolean accumulate) {
-        VectorGemm.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
+                     float[] c, int cOff, int cRs, boolean accumulate, Epilogue epilogue) {
+        VectorGemm.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, epilogue == Epilogue.RELU);
     }
 
     // softmaxRows: x[rows×cols] -> out[rows×cols]

@@ -2,6 +2,7 @@ package dev.sluice.backend.cpu.kernels;
 
 import dev.sluice.backend.cpu.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -65,30 +66,42 @@ final class VectorGemm {
 
     private VectorGemm() {}
 
-    /** C (m×n, row stride cRs) = or += A (m×k) · B (k×n); see {@link Float32Kernels#gemm}. */
+    /**
+     * C (m×n, row stride cRs) = or += A (m×k) · B (k×n), with {@code relu} then C = max(C, 0) as the RELU op computes
+     * it; see {@link Float32Kernels#gemm}. The ReLU is applied to each micro-tile of the last k block right after the
+     * micro-kernel stored it, while it is in L1, so it costs no pass over C in memory.
+     */
     static void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
-                     float[] c, int cOff, int cRs, boolean accumulate) {
+                     float[] c, int cOff, int cRs, boolean accumulate, boolean relu) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
-            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * cRs, cOff + i * cRs + n, 0f);
+            for (int i = 0; i < m; i++) {
+                int row = cOff + i * cRs;
+                if (!accumulate) java.util.Arrays.fill(c, row, row + n, 0f);
+                else if (relu) for (int j = row; j < row + n; j++) c[j] = relu(c[j]);
+            }
             return;
         }
         long fmas = (long) m * n * k;
         if (fmas <= SMALL_MAX_FMAS && k <= KC) {
-            small(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
+            small(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu);
             return;
         }
         int threads = fmas < PARALLEL_MIN_FMAS ? 1 : Parallel.threads();
         if (threads > 1) {
-            new SharedJob(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, threads).run();
+            new SharedJob(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu, threads).run();
         } else {
-            blocked(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
+            blocked(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu);
         }
     }
 
+    /** The scalar ReLU, identical to the RELU op's {@code x > 0 ? x : 0}. */
+    private static float relu(float x) { return x > 0 ? x : 0f; }
+
     /** The blocked loop nest over rows [i0, i1) and columns [j0, j1) of C, on the calling thread. */
     private static void blocked(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
-                                float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int cRs, boolean accumulate) {
+                                float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int cRs, boolean accumulate,
+                                boolean relu) {
         Buffers buf = BUFFERS.get();
         int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(j1 - j0, NR)), mcMax = Math.min(MC, roundUp(i1 - i0, MR));
         buf.ensure(mcMax * kcMax, kcMax * ncMax);
@@ -102,7 +115,7 @@ final class VectorGemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     GemmPacking.packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, MR, ap);
-                    macro(ap, bp, kc, ic, mc, jc, 0, nc, c, cOff, cRs, add, tile);
+                    macro(ap, bp, kc, ic, mc, jc, 0, nc, c, cOff, cRs, add, relu && pc + kc == k, tile);
                 }
             }
         }
@@ -115,7 +128,7 @@ final class VectorGemm {
      * one in-order sum over p = 0..k-1, as on the blocked path with k ≤ KC.
      */
     private static void small(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
-                              int bCs, float[] c, int cOff, int cRs, boolean accumulate) {
+                              int bCs, float[] c, int cOff, int cRs, boolean accumulate, boolean relu) {
         Buffers buf = BUFFERS.get();
         float[] bq;
         int bBase, bStrip, bRow; // element (p, j) of strip s at bq[bBase + s·bStrip + p·bRow + j]
@@ -149,6 +162,7 @@ final class VectorGemm {
                     stridedKernel(k, aa, aIdx, rs, cs, bq, bIdx, bRow, tile, 0, NR, false);
                     storeEdge(tile, c, cIdx, cRs, mr, nr, accumulate);
                 }
+                if (relu) reluTile(c, cIdx, cRs, mr, nr);
             }
         }
     }
@@ -168,7 +182,7 @@ final class VectorGemm {
     private static final class SharedJob {
         final int m, n, k, aOff, aRs, aCs, bOff, bRs, bCs, cOff, cRs;
         final float[] a, b, c;
-        final boolean accumulate;
+        final boolean accumulate, relu;
         final int threads, colBlocks, kBlocks, mcItem, rowChunks;
         /** phaseStart[φ] = index of the first item of phase φ; phase 2q packs block q, phase 2q+1 computes it. */
         final int[] phaseStart;
@@ -180,10 +194,10 @@ final class VectorGemm {
         volatile Throwable failure;
 
         SharedJob(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
-                  float[] c, int cOff, int cRs, boolean accumulate, int threads) {
+                  float[] c, int cOff, int cRs, boolean accumulate, boolean relu, int threads) {
             this.m = m; this.n = n; this.k = k; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
             this.b = b; this.bOff = bOff; this.bRs = bRs; this.bCs = bCs; this.c = c; this.cOff = cOff; this.cRs = cRs;
-            this.accumulate = accumulate; this.threads = threads;
+            this.accumulate = accumulate; this.relu = relu; this.threads = threads;
             colBlocks = (n + NC - 1) / NC;
             kBlocks = (k + KC - 1) / KC;
             // rows in pieces of at most MC, about eight per thread so that a thread that starts late or shares its
@@ -260,7 +274,7 @@ final class VectorGemm {
                             packedRows = rc;
                         }
                         macro(buf.a, bp, kc, ic, mc, jc + j0, j0, Math.min(colChunk[jb], nc - j0), c, cOff, cRs,
-                                accumulate || pc > 0, buf.tile);
+                                accumulate || pc > 0, relu && pc + kc == k, buf.tile);
                     }
                     done.incrementAndGet();
                 }
@@ -283,10 +297,11 @@ final class VectorGemm {
 
     /**
      * The tiles of one packed A block (mc×kc at ap, rows ic.. of C) times columns [jr0, jr0 + ncw) of one packed B block
-     * (kc×nc at bp, C columns start at jcCol - jr0): C[ic.., jcCol..] (= or +=) A·B.
+     * (kc×nc at bp, C columns start at jcCol - jr0): C[ic.., jcCol..] (= or +=) A·B, then ReLU'd when {@code relu}
+     * (only for the last k block: earlier blocks hold partial sums).
      */
     private static void macro(float[] ap, float[] bp, int kc, int ic, int mc, int jcCol, int jr0, int ncw,
-                              float[] c, int cOff, int cRs, boolean add, float[] tile) {
+                              float[] c, int cOff, int cRs, boolean add, boolean relu, float[] tile) {
         for (int jr = 0; jr < ncw; jr += NR) {
             int nr = Math.min(NR, ncw - jr);
             int bIdx = (jr0 + jr) * kc; // strip (jr0+jr)/NR starts at that strip index · NR·kc
@@ -299,6 +314,7 @@ final class VectorGemm {
                     kernel(kc, ap, ir * kc, bp, bIdx, tile, 0, NR, false);
                     storeEdge(tile, c, cIdx, cRs, mr, nr, add);
                 }
+                if (relu) reluTile(c, cIdx, cRs, mr, nr);
             }
         }
     }
@@ -311,6 +327,23 @@ final class VectorGemm {
             int row = cIdx + r * cRs, t = r * NR;
             if (add) for (int j = 0; j < nr; j++) c[row + j] += tile[t + j];
             else System.arraycopy(tile, t, c, row, nr);
+        }
+    }
+
+    /**
+     * ReLU over one just-stored mr×nr tile of C, still in L1: x > 0 ? x : 0 by compare and blend, exactly as the RELU
+     * op (max would keep NaN and −0). A separate small method rather than a step of the micro-kernel's store: a
+     * larger store no longer inlines into the kernel, and its vector arguments are then boxed on every call.
+     */
+    private static void reluTile(float[] c, int cIdx, int cRs, int mr, int nr) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < mr; r++) {
+            int row = cIdx + r * cRs, j = 0;
+            for (; j + V <= nr; j += V) {
+                FloatVector v = FloatVector.fromArray(S, c, row + j);
+                zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(c, row + j);
+            }
+            for (; j < nr; j++) c[row + j] = relu(c[row + j]);
         }
     }
 

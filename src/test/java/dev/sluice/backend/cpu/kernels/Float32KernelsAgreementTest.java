@@ -1,5 +1,7 @@
 package dev.sluice.backend.cpu.kernels;
 
+import dev.sluice.backend.Epilogue;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -257,6 +259,44 @@ class Float32KernelsAgreementTest {
                             "gemm " + m + "×" + n + "×" + k + " " + layout + " at " + i + " on 1 vs "
                                     + dev.sluice.backend.cpu.Parallel.threads() + " threads");
                 }
+            }
+        }
+    }
+
+    @Test
+    void gemmReluEpilogueGivesTheBitsOfGemmThenRelu() {
+        // fused ReLU (applied to the register tile of the last k block) must equal the plain product followed by the
+        // RELU op, bit for bit, on both kernels: awkward sizes (1, primes, non-multiples of the vector length), k over
+        // several KC blocks (partial sums must not be clipped), the small, blocked and shared multi-threaded paths,
+        // accumulate (bias) on and off, and k = 0 (the output is the bias, ReLU'd)
+        int kc = VectorGemm.KC;
+        int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {13, 1, 7}, {7, 31, 13}, {6, 2 * VectorGemm.NR, 17}, {97, 33, 2 * kc + 3},
+                {150, 1100, 300}, {700, 40, 520}, {61, 257, kc}, {5, 9, 0}};
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (Float32Kernels k : new Float32Kernels[] {REF, vec}) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], kk = s[2];
+                for (Layout layout : Layout.values()) {
+                    boolean ta = layout == Layout.TN || layout == Layout.TT, tb = layout == Layout.NT || layout == Layout.TT;
+                    int aRs = ta ? 1 : kk, aCs = ta ? m : 1, bRs = tb ? 1 : n, bCs = tb ? kk : 1;
+                    float[] a = random(rnd, Math.max(1, m * kk), -1, 1), b = random(rnd, Math.max(1, kk * n), -1, 1);
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        float[] fused = random(rnd, m * n, -1, 1), plain = fused.clone(), relu = new float[m * n];
+                        k.gemm(m, n, kk, a, 0, aRs, aCs, b, 0, bRs, bCs, fused, 0, n, accumulate, Epilogue.RELU);
+                        k.gemm(m, n, kk, a, 0, aRs, aCs, b, 0, bRs, bCs, plain, 0, n, accumulate);
+                        k.unary(UnaryOp.RELU, plain, 0, 1, relu, 0, m * n);
+                        for (int i = 0; i < relu.length; i++) {
+                            assertEquals(Float.floatToRawIntBits(relu[i]), Float.floatToRawIntBits(fused[i]), k.name()
+                                    + " gemm+relu " + m + "×" + n + "×" + kk + " " + layout + (accumulate ? " +=" : "") + " at " + i);
+                        }
+                    }
+                }
+                // and the fast kernel agrees with the reference on the fused product
+                float[] a = random(rnd, Math.max(1, m * kk), -1, 1), b = random(rnd, Math.max(1, kk * n), -1, 1);
+                float[] c1 = new float[m * n], c2 = new float[m * n];
+                REF.gemm(m, n, kk, a, 0, kk, 1, b, 0, n, 1, c1, 0, n, false, Epilogue.RELU);
+                vec.gemm(m, n, kk, a, 0, kk, 1, b, 0, n, 1, c2, 0, n, false, Epilogue.RELU);
+                for (int i = 0; i < c1.length; i++) assertEquals(c1[i], c2[i], 1e-5 * Math.max(1, kk), "gemm+relu ref vs vector at " + i);
             }
         }
     }
