@@ -14,6 +14,35 @@ public final class Losses {
     /** Mean squared error, mean over all elements (target broadcast to pred's shape). */
     public static Tensor mse(Tensor pred, Tensor target) { return pred.sub(target).square().mean(); }
 
+    /**
+     * Distillation: forward KL(teacher ‖ student) over the last (vocabulary) dimension at temperature T, scaled by T²,
+     * averaged over positions ({@code mask}: [...] of 0/1 selecting positions, or null for all). The teacher's logits
+     * are constants. One fused, numerically stable op (see {@code ops.Distillation}).
+     */
+    public static Tensor forwardKl(Tensor studentLogits, Tensor teacherLogits, double temperature, Tensor mask) {
+        return dev.sluice.ops.Distillation.forwardKl(studentLogits, teacherLogits, temperature, mask);
+    }
+
+    /** Distillation: reverse KL(student ‖ teacher) at temperature T, scaled by T², averaged over (masked) positions. */
+    public static Tensor reverseKl(Tensor studentLogits, Tensor teacherLogits, double temperature, Tensor mask) {
+        return dev.sluice.ops.Distillation.reverseKl(studentLogits, teacherLogits, temperature, mask);
+    }
+
+    /** Distillation: cross-entropy against the teacher's softened distribution, scaled by T², averaged over positions. */
+    public static Tensor softTargetCrossEntropy(Tensor studentLogits, Tensor teacherLogits, double temperature, Tensor mask) {
+        return dev.sluice.ops.Distillation.softTargetCrossEntropy(studentLogits, teacherLogits, temperature, mask);
+    }
+
+    /** Distillation: mean squared error between logits, averaged over (masked) positions and the vocabulary. */
+    public static Tensor mseLogits(Tensor studentLogits, Tensor teacherLogits, Tensor mask) {
+        return dev.sluice.ops.Distillation.mseLogits(studentLogits, teacherLogits, mask);
+    }
+
+    /** KL(uniform ‖ softmax(logits)) averaged over (masked) positions: pushes predictions toward maximum entropy. */
+    public static Tensor klToUniform(Tensor logits, Tensor mask) {
+        return dev.sluice.ops.Distillation.forwardKl(logits, Tensor.zerosLike(logits), 1.0, mask);
+    }
+
     /** Mean absolute error (L1 loss, {@code torch.nn.L1Loss}): mean of |pred − target| over all elements. */
     public static Tensor l1(Tensor pred, Tensor target) { return pred.sub(target).abs().mean(); }
 

@@ -197,6 +197,21 @@ public abstract class Module implements Cloneable {
         return this;
     }
 
+    /**
+     * Trains only the parameters whose dotted name matches: the others stop requiring grad. Returns the trainable
+     * ones (to give to an optimizer). At least one must match.
+     */
+    public List<Tensor> freezeExcept(java.util.function.Predicate<String> trainable) {
+        Map<String, Tensor> named = namedParameters();
+        List<Tensor> kept = new ArrayList<>();
+        for (var e : named.entrySet()) if (trainable.test(e.getKey())) kept.add(e.getValue());
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("freezeExcept: no parameter name matches (parameters: " + named.keySet() + ")");
+        }
+        for (var e : named.entrySet()) e.getValue().requiresGrad(kept.contains(e.getValue()));
+        return kept;
+    }
+
     /** Makes all parameters trainable again. */
     public Module unfreeze() {
         for (Tensor p : parameters()) p.requiresGrad(true);

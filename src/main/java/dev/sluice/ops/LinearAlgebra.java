@@ -45,6 +45,7 @@ public final class LinearAlgebra {
         int[] batch = Broadcast.shape("matmul", Arrays.copyOf(a.shape(), ra - 2), Arrays.copyOf(b.shape(), rb - 2));
         int[] outShape = Ops.concat(batch, new int[] {m, n});
         Tensor out = Ops.empty(a.dtype(), a.device(), outShape);
+        dev.sluice.internal.FlopCounter.matmul(dev.sluice.backend.View.numel(batch), m, n, k);
         Ops.backend(a).matmul(Broadcast.expandView(Ops.view(a), Ops.concat(batch, new int[] {m, k})),
                 Broadcast.expandView(Ops.view(b), Ops.concat(batch, new int[] {k, n})), Ops.view(out));
         int[] sa = a.shape(), sb = b.shape();
@@ -98,6 +99,7 @@ public final class LinearAlgebra {
         Tensor out = Ops.empty(dt, x.device(), rows, outFeatures);
         Backend be = Ops.backend(x);
         if (bias != null) be.copy(Broadcast.expandView(Ops.view(bias), new int[] {rows, outFeatures}), Ops.view(out));
+        dev.sluice.internal.FlopCounter.matmul(1, rows, outFeatures, in);
         be.matmul(Ops.view(x2), Ops.view(weight.t()), Ops.view(out), bias != null, epilogue);
         boolean gx = x2.requiresGrad(), gw = weight.requiresGrad(), gb = bias != null && bias.requiresGrad();
         boolean relu = epilogue == Epilogue.RELU;

@@ -1,0 +1,119 @@
+package dev.sluice.methods.undo;
+
+import dev.sluice.autograd.GradMode;
+import dev.sluice.nn.Init;
+import dev.sluice.nn.LayerNorm;
+import dev.sluice.nn.Module;
+import dev.sluice.tensor.Generator;
+import dev.sluice.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * UNDO's noise step, in place on a model (deep-copy the teacher first): for each parameter
+ * {@code θ ← (1 − α)·θ + α·β·N} with N drawn from a seeded generator, in parameter order.
+ *
+ * <p>Policy per parameter kind (configurable; the defaults differ from the paper's code in one place, stated):
+ * <ul>
+ *   <li><b>matrices</b> (2-D and up: linear and embedding weights): N ~ Xavier-uniform(fan_in, fan_out), as the paper;
+ *       or plain Gaussian N(0, σ²) with {@link Builder#gaussian(double)}.</li>
+ *   <li><b>vectors</b> (biases): no noise, shrunk toward 0 — {@code θ ← (1 − α)·θ}, as the paper.</li>
+ *   <li><b>norm gains</b> (LayerNorm weights): no noise, shrunk toward their init value 1 —
+ *       {@code θ ← (1 − α)·θ + α·1}. The paper shrinks every 1-D tensor toward 0, which for a LayerNorm gain
+ *       initialised at 1 weakens the whole layer's output rather than undoing training (papers.md §2.4 gotcha 1);
+ *       {@link Builder#gainsTowardZero()} restores the paper's behaviour.</li>
+ * </ul>
+ * α = 0 leaves the model unchanged; α = 1, β = 1 gives a fresh Xavier-uniform draw for that seed (with biases 0 and
+ * gains 1).
+ */
+public final class ShrinkPerturb {
+    /** How a parameter was treated. */
+    public enum Kind { MATRIX, VECTOR, GAIN }
+
+    private final double alpha, beta, gaussianStd;
+    private final long seed;
+    private final boolean gaussian, gainsTowardOne;
+
+    private ShrinkPerturb(Builder b) {
+        this.alpha = b.alpha;
+        this.beta = b.beta;
+        this.seed = b.seed;
+        this.gaussian = b.gaussian;
+        this.gaussianStd = b.gaussianStd;
+        this.gainsTowardOne = b.gainsTowardOne;
+    }
+
+    /** Noise with shrink α ∈ [0, 1] and noise scale β ≥ 0, drawn from {@code seed}. */
+    public static Builder builder(double alpha, double beta, long seed) { return new Builder(alpha, beta, seed); }
+
+    /** Applies the noise in place; returns each parameter's kind by name (the policy that was applied). */
+    public Map<String, Kind> apply(Module model) {
+        Map<String, Kind> kinds = kinds(model);
+        Generator gen = new Generator(seed);
+        try (var ignored = GradMode.noGrad()) {
+            for (var e : model.namedParameters().entrySet()) {
+                Tensor p = e.getValue();
+                switch (kinds.get(e.getKey())) {
+                    case MATRIX -> {
+                        Tensor n = Tensor.zeros(p.dtype(), p.shape()).to(p.device());
+                        if (gaussian) Init.normal(n, gaussianStd, gen);
+                        else Init.xavierUniform(n, 1.0, gen);
+                        p.copy_(p.mul(1 - alpha).add(n.mul(alpha * beta)));
+                    }
+                    case VECTOR -> p.mul_(1 - alpha);
+                    case GAIN -> p.copy_(p.mul(1 - alpha).add(gainsTowardOne ? alpha : 0.0));
+                }
+            }
+        }
+        return kinds;
+    }
+
+    /** The kind of every parameter: LayerNorm weights are gains, other 1-D tensors vectors, the rest matrices. */
+    public static Map<String, Kind> kinds(Module model) {
+        Map<String, Kind> out = new LinkedHashMap<>();
+        for (var m : model.namedModules().entrySet()) {
+            String prefix = m.getKey();
+            for (var p : m.getValue().namedParameters().entrySet()) {
+                if (p.getKey().contains(".")) continue; // only this module's own parameters
+                String name = prefix + p.getKey();
+                Kind kind = p.getValue().dim() >= 2 ? Kind.MATRIX
+                        : m.getValue() instanceof LayerNorm && p.getKey().equals("weight") ? Kind.GAIN : Kind.VECTOR;
+                out.putIfAbsent(name, kind);
+            }
+        }
+        return out;
+    }
+
+    /** Configures {@link ShrinkPerturb}. */
+    public static final class Builder {
+        private final double alpha, beta;
+        private final long seed;
+        private boolean gaussian, gainsTowardOne = true;
+        private double gaussianStd = 1;
+
+        private Builder(double alpha, double beta, long seed) {
+            if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("ShrinkPerturb: alpha must be in [0, 1], got " + alpha);
+            if (!(beta >= 0) || Double.isInfinite(beta)) throw new IllegalArgumentException("ShrinkPerturb: beta must be >= 0 and finite, got " + beta);
+            this.alpha = alpha;
+            this.beta = beta;
+            this.seed = seed;
+        }
+
+        /** Matrices get plain Gaussian noise N(0, std²) instead of Xavier-uniform. */
+        public Builder gaussian(double std) {
+            if (!(std > 0)) throw new IllegalArgumentException("ShrinkPerturb: std must be > 0, got " + std);
+            gaussian = true;
+            gaussianStd = std;
+            return this;
+        }
+
+        /** Shrink LayerNorm gains toward 0, like every other 1-D tensor (the paper's code). */
+        public Builder gainsTowardZero() {
+            gainsTowardOne = false;
+            return this;
+        }
+
+        public ShrinkPerturb build() { return new ShrinkPerturb(this); }
+    }
+}

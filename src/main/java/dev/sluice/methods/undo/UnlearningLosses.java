@@ -1,0 +1,30 @@
+package dev.sluice.methods.undo;
+
+import dev.sluice.nn.Losses;
+import dev.sluice.tensor.Tensor;
+
+/**
+ * The shallow unlearning objectives UNDO starts from (papers.md §2.1), as losses over a forget batch and a retain
+ * batch of logits [N, C] (or [B, T, C] with [B, T] targets).
+ */
+public final class UnlearningLosses {
+    private UnlearningLosses() {}
+
+    /** GradDiff: gradient ascent on the forget data, descent on the retain data — {@code −CE_forget + α·CE_retain}. */
+    public static Tensor gradDiff(Tensor forgetLogits, Tensor forgetTargets, Tensor retainLogits, Tensor retainTargets, double alpha) {
+        return ce(forgetLogits, forgetTargets).neg().add(ce(retainLogits, retainTargets).mul(alpha));
+    }
+
+    /**
+     * MaxEnt: {@code KL(U ‖ p_θ)} on the forget data (toward uniform predictions; {@code forgetMask} selects positions,
+     * or null for all) + {@code α·CE_retain}.
+     */
+    public static Tensor maxEnt(Tensor forgetLogits, Tensor forgetMask, Tensor retainLogits, Tensor retainTargets, double alpha) {
+        return Losses.klToUniform(forgetLogits, forgetMask).add(ce(retainLogits, retainTargets).mul(alpha));
+    }
+
+    private static Tensor ce(Tensor logits, Tensor targets) {
+        if (logits.dim() == 3) return Losses.crossEntropy(logits.reshape(-1, logits.size(2)), targets.reshape(-1));
+        return Losses.crossEntropy(logits, targets);
+    }
+}

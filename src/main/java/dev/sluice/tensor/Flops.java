@@ -1,0 +1,15 @@
+package dev.sluice.tensor;
+
+import dev.sluice.internal.FlopCounter;
+
+/**
+ * FLOP accounting: every matrix product Sluice runs (forward and backward, any device) is counted as 2·m·n·k
+ * operations. Take the difference of two readings to cost a phase of training; elementwise work is not counted
+ * (it is small next to the products in the models here, and its cost depends on the kernel).
+ */
+public final class Flops {
+    private Flops() {}
+
+    /** Matrix-product FLOPs run by this JVM so far (all threads). */
+    public static long matmul() { return FlopCounter.matmulFlops(); }
+}
