@@ -17,6 +17,7 @@ module dev.sluice {
     exports dev.sluice.nn;
     exports dev.sluice.optim;
     exports dev.sluice.methods.routing;
+    exports dev.sluice.methods.recontext;
 
     // picocli reads the command classes reflectively
     opens dev.sluice.cli to info.picocli;
