@@ -28,6 +28,12 @@ final class RecontextToyCommand implements Callable<Integer> {
     @Option(names = "--grpo-steps", description = "GRPO batches (each: all 121 prompts x 8 samples) (default: ${DEFAULT-VALUE}).")
     int grpoSteps = ToyReproduction.Config.defaults().grpoSteps();
 
+    @Option(names = "--grpo-epochs", description = "GRPO optimiser steps per batch (default: ${DEFAULT-VALUE}).")
+    int grpoEpochs = ToyReproduction.Config.defaults().grpoEpochs();
+
+    @Option(names = "--grpo-lr", description = "GRPO Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double grpoLr = ToyReproduction.Config.defaults().grpoLr();
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("results.json");
 
@@ -42,7 +48,8 @@ final class RecontextToyCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--trainer must be expert-iteration or grpo, got '" + trainer + "'");
         };
         var d = ToyReproduction.Config.defaults();
-        var cfg = d.withSeed(seed).withTrainer(t).withBudget(d.priorSteps(), rounds, grpoSteps);
+        var cfg = d.withSeed(seed).withTrainer(t).withBudget(d.priorSteps(), rounds, grpoSteps)
+                .withGrpo(grpoSteps, grpoEpochs, d.klCoef(), d.entropyCoef(), grpoLr);
         System.out.printf(Locale.ROOT, "recontextualization toy, %s, seed %d%n", t.key(), seed);
         int every = t == Trainer.GRPO ? Math.max(1, grpoSteps / 4) : 1;
         var r = ToyReproduction.run(cfg, p -> {
