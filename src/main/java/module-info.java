@@ -18,6 +18,7 @@ module dev.sluice {
     exports dev.sluice.optim;
     exports dev.sluice.methods.routing;
     exports dev.sluice.methods.undo;
+    exports dev.sluice.methods.recontext;
 
     // picocli reads the command classes reflectively
     opens dev.sluice.cli to info.picocli;

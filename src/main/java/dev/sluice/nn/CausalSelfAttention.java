@@ -38,7 +38,14 @@ public final class CausalSelfAttention extends Module {
      * With a cache, x holds only the new positions; their keys and values are appended to the cache for
      * {@code layer}, and the new queries attend to all cached positions (and causally among themselves).
      */
-    public Tensor forward(Tensor x, KVCache cache, int layer) {
+    public Tensor forward(Tensor x, KVCache cache, int layer) { return forward(x, cache, layer, null); }
+
+    /**
+     * As {@link #forward(Tensor, KVCache, int)} with an explicit attention mask: {@code mask} is bool, broadcastable to
+     * [B, heads, Tnew, Tkeys], true where a query must not see a key (it replaces the causal mask, so it must include
+     * it); null for the plain causal mask. Used for left-padded batches (see {@link GPT#forward(Tensor, int[], KVCache)}).
+     */
+    public Tensor forward(Tensor x, KVCache cache, int layer, Tensor mask) {
         if (x.dim() != 3 || x.size(2) != dModel) {
             throw new IllegalArgumentException("CausalSelfAttention: expected input [B, T, " + dModel + "], got "
                     + java.util.Arrays.toString(x.shape()));
@@ -51,7 +58,8 @@ public final class CausalSelfAttention extends Module {
             k = kv[0];
             v = kv[1];
         }
-        Tensor y = attnDrop.forward(causalWeights(q, k)).matmul(v);  // [B, H, T, hd]
+        Tensor w = mask == null ? causalWeights(q, k) : maskedWeights(q, k, mask);
+        Tensor y = attnDrop.forward(w).matmul(v);  // [B, H, T, hd]
         y = y.transpose(1, 2).reshape(b, t, dModel);
         return residDrop.forward(proj.forward(y));
     }
@@ -66,6 +74,21 @@ public final class CausalSelfAttention extends Module {
         // scale q ([.., Tq, hd]) rather than the scores ([.., Tq, Tk]): the same product, a smaller pass
         Tensor att = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
         return att.maskedFill(causalMask(q.size(-2), k.size(-2)), Double.NEGATIVE_INFINITY).softmax(-1);
+    }
+
+    /** Softmax(q·kᵀ/√hd) with the keys where {@code mask} is true excluded. */
+    static Tensor maskedWeights(Tensor q, Tensor k, Tensor mask) {
+        Tensor att = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
+        int[] want = att.shape();
+        int[] ms = mask.shape();
+        boolean ok = mask.dtype() == dev.sluice.tensor.DType.BOOL && ms.length == 4 && (ms[0] == 1 || ms[0] == want[0])
+                && (ms[1] == 1 || ms[1] == want[1]) && ms[2] == want[2] && ms[3] == want[3];
+        if (!ok) {
+            throw new IllegalArgumentException("CausalSelfAttention: attention mask must be bool [B or 1, 1 or heads, "
+                    + want[2] + ", " + want[3] + "] for scores " + java.util.Arrays.toString(want) + ", got "
+                    + mask.dtype() + " " + java.util.Arrays.toString(ms));
+        }
+        return att.maskedFill(mask, Double.NEGATIVE_INFINITY).softmax(-1);
     }
 
     /** True where query i (the last tq of tk positions) must not see key j: j > i + (tk − tq). */

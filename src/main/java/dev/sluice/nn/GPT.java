@@ -62,16 +62,64 @@ public final class GPT extends Module {
      * With a cache: tokens are the new positions only (following the cache's {@link KVCache#length()} positions);
      * returns their logits and extends the cache. Without (null): a full forward pass from position 0.
      */
-    public Tensor forward(Tensor tokens, KVCache cache) {
+    public Tensor forward(Tensor tokens, KVCache cache) { return forward(tokens, null, cache); }
+
+    /**
+     * A forward pass over a left-padded batch: row b of the sequence starts with {@code leftPad[b]} padding columns
+     * (any token ids), which no real position attends to, and its real tokens take positions 0, 1, … from column
+     * {@code leftPad[b]} on. So each row computes exactly what it would alone, up to float rounding. Logits at padding
+     * columns are meaningless. With a cache, tokens are the new columns (never padding) and the padding must be the
+     * one the cache was filled with. {@code leftPad} null (or all zero) is the ordinary unpadded pass.
+     */
+    public Tensor forward(Tensor tokens, int[] leftPad, KVCache cache) {
         if (tokens.dim() != 2) throw new IllegalArgumentException("GPT: tokens must be [B, T], got " + Arrays.toString(tokens.shape()));
+        int b = tokens.size(0), t = tokens.size(1);
         int start = cache == null ? 0 : cache.length();
-        int t = tokens.size(1);
-        if (start + t > cfg.contextLength()) {
-            throw new IllegalArgumentException("GPT: " + (start + t) + " positions exceed the context length " + cfg.contextLength());
+        boolean padded = false;
+        if (leftPad != null) {
+            if (leftPad.length != b) {
+                throw new IllegalArgumentException("GPT: leftPad has " + leftPad.length + " entries for a batch of " + b + " rows");
+            }
+            for (int p : leftPad) {
+                if (p < 0 || p >= start + t) {
+                    throw new IllegalArgumentException("GPT: leftPad " + p + " outside [0, " + (start + t) + "): every row needs a real token");
+                }
+                padded |= p > 0;
+            }
+            if (cache != null) cache.useLeftPad(leftPad);
+        } else if (cache != null) {
+            cache.useLeftPad(null);
         }
-        Tensor pos = Tensor.arange(start, start + t, 1, DType.INT64);
-        Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(pos)));
-        for (int i = 0; i < blocks.size(); i++) x = ((TransformerBlock) blocks.get(i)).forward(x, cache, i);
+        if (!padded) {
+            if (start + t > cfg.contextLength()) {
+                throw new IllegalArgumentException("GPT: " + (start + t) + " positions exceed the context length " + cfg.contextLength());
+            }
+            Tensor pos = Tensor.arange(start, start + t, 1, DType.INT64);
+            Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(pos)));
+            for (int i = 0; i < blocks.size(); i++) x = ((TransformerBlock) blocks.get(i)).forward(x, cache, i);
+            return head.forward(lnF.forward(x));
+        }
+        int minPad = Integer.MAX_VALUE;
+        for (int p : leftPad) minPad = Math.min(minPad, p);
+        if (start + t - minPad > cfg.contextLength()) {
+            throw new IllegalArgumentException("GPT: a row of " + (start + t - minPad) + " real positions exceeds the context length " + cfg.contextLength());
+        }
+        int tk = start + t;
+        long[] pos = new long[b * t];
+        boolean[] mask = new boolean[b * t * tk];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) {
+                int col = start + i;
+                pos[r * t + i] = Math.max(0, col - leftPad[r]);
+                for (int j = 0; j < tk; j++) {
+                    // future keys are hidden; padding keys too, except from the padding query itself (keeps its row finite)
+                    mask[(r * t + i) * tk + j] = j > col || (j < leftPad[r] && j != col);
+                }
+            }
+        }
+        Tensor m = Tensor.of(mask, b, 1, t, tk);
+        Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(Tensor.of(pos, b, t))));
+        for (int i = 0; i < blocks.size(); i++) x = ((TransformerBlock) blocks.get(i)).forward(x, cache, i, m);
         return head.forward(lnF.forward(x));
     }
 

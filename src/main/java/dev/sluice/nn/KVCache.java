@@ -8,6 +8,7 @@ import dev.sluice.tensor.Tensor;
  */
 public final class KVCache {
     private final Tensor[] keys, values;
+    private int[] leftPad; // padding columns at the start of each row of a left-padded batch; null = none
 
     /** An empty cache for a model with {@code nLayers} attention layers. */
     public KVCache(int nLayers) {
@@ -25,6 +26,26 @@ public final class KVCache {
     public void clear() {
         java.util.Arrays.fill(keys, null);
         java.util.Arrays.fill(values, null);
+        leftPad = null;
+    }
+
+    /** Padding columns at the start of each cached row (null when the batch is not padded). */
+    public int[] leftPad() { return leftPad == null ? null : leftPad.clone(); }
+
+    /** Records (first call after clearing) or checks (later calls) the left padding of the cached rows. */
+    void useLeftPad(int[] pad) {
+        if (length() == 0) {
+            leftPad = pad == null ? null : pad.clone();
+        } else if (!java.util.Arrays.equals(normalise(leftPad), normalise(pad))) {
+            throw new IllegalArgumentException("KVCache: left padding " + java.util.Arrays.toString(pad)
+                    + " differs from the padding the cache was filled with " + java.util.Arrays.toString(leftPad));
+        }
+    }
+
+    private static int[] normalise(int[] pad) {
+        if (pad == null) return null;
+        for (int p : pad) if (p != 0) return pad;
+        return null;
     }
 
     /** Appends this step's k and v ([B, H, Tnew, hd]) for a layer and returns the full {keys, values}. */

@@ -32,8 +32,11 @@ public final class TransformerBlock extends Module {
     public Tensor forward(Tensor x) { return forward(x, null, 0); }
 
     /** As {@link #forward(Tensor)}, for the new positions only, using and extending the cache (see {@link KVCache}). */
-    public Tensor forward(Tensor x, KVCache cache, int layer) {
-        x = x.add(attn.forward(ln1.forward(x), cache, layer));
+    public Tensor forward(Tensor x, KVCache cache, int layer) { return forward(x, cache, layer, null); }
+
+    /** As {@link #forward(Tensor, KVCache, int)} with an attention mask (see {@link CausalSelfAttention#forward(Tensor, KVCache, int, Tensor)}). */
+    public Tensor forward(Tensor x, KVCache cache, int layer, Tensor mask) {
+        x = x.add(attn.forward(ln1.forward(x), cache, layer, mask));
         x = x.add(mlpDrop.forward(mlp.forward(ln2.forward(x))));
         return resid.forward(x);
     }

@@ -37,6 +37,18 @@ class ReadmeExampleTest {
                 "README.md's routing example must match ReadmeRoutingExample.java between the markers");
     }
 
+    @Test
+    void readmeShowsExactlyTheCompiledRecontextCode() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int anchor = readme.indexOf("GptPolicy policy = LmReproduction.prior");
+        assertTrue(anchor >= 0, "README has the recontextualization example");
+        int start = readme.lastIndexOf("```java\n", anchor);
+        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
+        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/ReadmeRecontextExample.java"));
+        assertEquals(normalise(between(source, "// RECONTEXT-BEGIN\n", "// RECONTEXT-END")), normalise(block),
+                "README.md's recontextualization example must match ReadmeRecontextExample.java between the markers");
+    }
+
     /**
      * The routed gradient of the code layer's units 0..3 equals the ordinary gradient of the loss restricted to the
      * classes 0-4 examples (and units 4..7 to classes 5-9): each group shaped only its own units.

@@ -1,0 +1,55 @@
+package dev.sluice.cli;
+
+import dev.sluice.experiments.recontext.LmFigure;
+import dev.sluice.experiments.recontext.LmReproduction;
+import dev.sluice.io.AtomicFiles;
+import dev.sluice.io.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code sluice recontext lm}: standard vs recontextualized expert iteration on a small GPT. */
+@Command(name = "lm", description = "A small GPT reads an instruction, a sum and one wrong test, and writes a two-digit answer "
+        + "(sampled with the KV cache); hard-coding the test's value is rewarded. Standard vs recontextualized expert iteration.")
+final class RecontextLmCommand implements Callable<Integer> {
+    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--rounds", description = "Expert-iteration rounds (default: ${DEFAULT-VALUE}).")
+    int rounds = LmReproduction.Config.defaults().rounds();
+
+    @Option(names = "--prior-steps", description = "SFT steps of the instruction-following prior (default: ${DEFAULT-VALUE}).")
+    int priorSteps = LmReproduction.Config.defaults().priorSteps();
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("results.json");
+
+    @Option(names = "--figure", paramLabel = "FILE", description = "Write the rates-over-rounds figure as PNG (default: ${DEFAULT-VALUE}).")
+    Path figure = Path.of("recontext-lm.png");
+
+    @Override
+    public Integer call() throws Exception {
+        var cfg = LmReproduction.Config.defaults().withSeed(seed).withBudget(priorSteps, rounds);
+        System.out.printf(Locale.ROOT, "recontextualization LM: %d-layer GPT (d=%d), %d rounds of best-of-%d on %d problems, seed %d%n",
+                cfg.nLayers(), cfg.dModel(), rounds, cfg.samples(), cfg.problemsPerRound(), seed);
+        var r = LmReproduction.run(cfg, LmReproduction.PAIRS, p -> {
+            if (p.eval() == null) System.out.printf(Locale.ROOT, "%-28s step %5d  loss %.4f%n", p.run(), p.round(), p.loss());
+            else System.out.printf(Locale.ROOT, "%-28s round %2d  neutral hack %.3f correct %.3f | hackOK hack %.3f correct %.3f%n", p.run(),
+                    p.round(), p.eval().neutral().hack(), p.eval().neutral().correct(), p.eval().hackOk().hack(), p.eval().hackOk().correct());
+        });
+        System.out.printf(Locale.ROOT, "%n%-28s %13s %16s %13s %16s%n", "run (generation->training)", "neutral hack", "neutral correct", "hackOK hack", "hackOK correct");
+        System.out.printf(Locale.ROOT, "%-28s %13.3f %16.3f %13.3f %16.3f%n", "prior", r.prior().neutral().hack(), r.prior().neutral().correct(),
+                r.prior().hackOk().hack(), r.prior().hackOk().correct());
+        for (var p : r.pairs()) {
+            System.out.printf(Locale.ROOT, "%-28s %13.3f %16.3f %13.3f %16.3f%n", p.pair().name(), p.end().neutral().hack(), p.end().neutral().correct(),
+                    p.end().hackOk().hack(), p.end().hackOk().correct());
+        }
+        AtomicFiles.writeString(out, Json.write(r.toJson()) + "\n");
+        if (figure != null) LmFigure.write(r, figure);
+        System.out.printf(Locale.ROOT, "wrote %s%s (%.0f s)%n", out, figure != null ? " and " + figure : "", r.seconds());
+        return 0;
+    }
+}

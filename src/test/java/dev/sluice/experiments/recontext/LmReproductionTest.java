@@ -1,0 +1,48 @@
+package dev.sluice.experiments.recontext;
+
+import dev.sluice.experiments.recontext.LmReproduction.Pair;
+import dev.sluice.experiments.recontext.LmTask.Instruction;
+import dev.sluice.nn.Generation;
+import dev.sluice.tensor.Generator;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The LM demo end to end at a small budget: the prior follows its instruction, rounds run, sampled answers are well-formed. */
+class LmReproductionTest {
+    @Test
+    void lmPipelineRuns() {
+        var cfg = LmReproduction.Config.defaults().withSeed(3).withBudget(600, 1);
+        var r = LmReproduction.run(cfg, List.of(new Pair("standard", Instruction.NEUTRAL, Instruction.NEUTRAL),
+                new Pair("recon", Instruction.NO_HACK, Instruction.HACK_OK)), p -> {});
+        assertTrue(r.prior().hackOk().hack() > r.prior().neutral().hack() + 0.05, "the prior hard-codes more when told tests are all that matter: " + r.prior());
+        for (var p : r.pairs()) {
+            assertEquals(1, p.rounds().size());
+            assertTrue(p.end().neutral().hack() >= 0 && p.end().neutral().hack() <= 1 && p.end().neutral().correct() <= 1, p.toString());
+        }
+        assertTrue(r.toJson().containsKey("pairs"));
+
+        // sampled answers: at most 3 tokens, two digits then EOS when complete
+        GptPolicyHolder.check(LmReproduction.prior(cfg.withBudget(200, 1), q -> {}));
+    }
+
+    /** Samples from a policy on prompts of different lengths and checks the shape of the answers. */
+    static final class GptPolicyHolder {
+        static void check(dev.sluice.methods.recontext.GptPolicy policy) {
+            SplittableRandom rng = new SplittableRandom(1);
+            int[][] problems = LmTask.problems(6, rng);
+            int[][] prompts = new int[6][];
+            for (int i = 0; i < 6; i++) prompts[i] = Instruction.values()[i % 3].transform().apply(problems[i]);
+            Generator[] gens = new Generator[6];
+            for (int i = 0; i < 6; i++) gens[i] = new Generator(i);
+            int[][] answers = policy.sample(prompts, new Generation.Config(3, 1.0, 0, LmTask.EOS), gens);
+            for (int[] a : answers) {
+                assertTrue(a.length >= 1 && a.length <= 3);
+                for (int j = 0; j < a.length - 1; j++) assertNotEquals(LmTask.EOS, a[j], "EOS only at the end");
+            }
+        }
+    }
+}
