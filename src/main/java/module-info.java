@@ -9,6 +9,8 @@ module dev.sluice {
     requires jdk.management;
     // javax.imageio and java.awt.image: the reproductions write their figures as PNG
     requires java.desktop;
+    // the CUDA driver API for the cuda backend (an automatic module; loaded only when a CUDA device is used)
+    requires jcuda;
 
     exports dev.sluice.tensor;
     exports dev.sluice.autograd;

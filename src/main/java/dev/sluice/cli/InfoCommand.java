@@ -14,6 +14,15 @@ final class InfoCommand implements Runnable {
                 + System.getProperty("os.arch"));
         System.out.println("threads   : " + Parallel.threads());
         System.out.println("f32 kernels: " + CpuBackend.INSTANCE.float32Kernels().name());
-        System.out.println("devices   : cpu (no CUDA backend in this build)");
+        String gpu = dev.sluice.backend.cuda.CudaAvailability.unavailableReason();
+        if (gpu != null) {
+            System.out.println("devices   : cpu (GPU unavailable: " + gpu + ")");
+        } else {
+            StringBuilder d = new StringBuilder("cpu");
+            for (int i = 0; i < dev.sluice.backend.cuda.CudaAvailability.deviceCount(); i++) {
+                d.append(", ").append(dev.sluice.backend.cuda.CudaBackend.forDevice(i).describe());
+            }
+            System.out.println("devices   : " + d);
+        }
     }
 }

@@ -244,6 +244,26 @@ public abstract class Module implements Cloneable {
         }
     }
 
+    /**
+     * Moves every parameter and buffer of this module tree to {@code device}, in place (fields and registrations both
+     * point to the moved tensors; tensors shared between modules stay shared). Parameters stay leaves that require
+     * grad; their gradients are dropped. Create optimizers after moving. Returns this module.
+     */
+    @SuppressWarnings("unchecked")
+    public <M extends Module> M to(dev.sluice.tensor.Device device) {
+        IdentityHashMap<Object, Object> moved = new IdentityHashMap<>();
+        try (var ignored = GradMode.noGrad()) {
+            for (Module m : namedModules().values()) ModuleCopier.moveTensors(m, device, moved);
+        }
+        return (M) this;
+    }
+
+    /** Replaces the registered tensors through {@code move} (for {@link #to}). */
+    void replaceRegisteredTensors(java.util.function.UnaryOperator<Tensor> move) {
+        params.replaceAll((k, t) -> move.apply(t));
+        buffers.replaceAll((k, t) -> move.apply(t));
+    }
+
     /** Field-by-field copy used by {@link #deepCopy()}; copies the bookkeeping maps itself. */
     Module shallowCloneWithMaps(IdentityHashMap<Object, Object> seen) {
         Module c;

@@ -34,6 +34,32 @@ final class ModuleCopier {
         return c;
     }
 
+    /** Moves the tensors one module holds (registrations and fields) to a device, each tensor once (for Module.to). */
+    static void moveTensors(Module m, dev.sluice.tensor.Device device, IdentityHashMap<Object, Object> moved) {
+        java.util.function.UnaryOperator<Tensor> move = t -> (Tensor) moved.computeIfAbsent(t, x -> {
+            if (t.device().equals(device)) return t;
+            Tensor c = t.detach().to(device);
+            if (t.isLeaf() && t.requiresGrad()) c.requiresGrad(true);
+            return c;
+        });
+        m.replaceRegisteredTensors(move);
+        for (Class<?> k = m.getClass(); k != Module.class; k = k.getSuperclass()) {
+            for (Field f : k.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+                try {
+                    f.setAccessible(true);
+                    Object v = f.get(m);
+                    if (v instanceof Tensor t) f.set(m, move.apply(t));
+                    else if (v instanceof Tensor[] arr) for (int i = 0; i < arr.length; i++) if (arr[i] != null) arr[i] = move.apply(arr[i]);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    if (e instanceof UnsupportedOperationException u) throw u;
+                    throw new IllegalStateException("to(" + device + "): cannot move field '" + f.getName() + "' of "
+                            + k.getName() + " (a module outside dev.sluice must open its package to dev.sluice): " + e, e);
+                }
+            }
+        }
+    }
+
     static Object copyValue(Object v, IdentityHashMap<Object, Object> seen) {
         if (v == null) return null;
         Object done = seen.get(v);

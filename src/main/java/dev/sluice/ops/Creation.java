@@ -127,11 +127,17 @@ public final class Creation {
         return Ops.backend(src).toArray(Ops.view(src));
     }
 
-    /** A copy on another device (the tensor itself when already there). */
+    /**
+     * A copy on another device (the tensor itself when already there), through a host array. Differentiable: the
+     * gradient flows back to the source device.
+     */
     public static Tensor toDevice(Tensor t, Device device) {
         if (t.device().equals(device)) return t;
-        Backends.of(device); // throws with the reason when the device is unavailable
-        throw new UnsupportedOperationException("to(" + device + "): transfers between " + t.device() + " and " + device
-                + " are not implemented");
+        var target = Backends.of(device); // throws "GPU unavailable: <reason>" when the device cannot be used
+        Object host = Ops.backend(t).toArray(Ops.view(t));
+        Tensor moved = Ops.wrap(View.contiguous(target.fromArray(host), t.shape()));
+        Device source = t.device();
+        return dev.sluice.autograd.Graph.record("to", moved, new Tensor[] {t}, new Tensor[0],
+                (g, s) -> new Tensor[] {toDevice(g, source)});
     }
 }
