@@ -38,6 +38,33 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void readmeShowsExactlyTheTestedUndoCode() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int anchor = readme.indexOf("ShrinkPerturb.builder(0.8, 0.1, 42)");
+        assertTrue(anchor >= 0, "README has the UNDO example");
+        int start = readme.lastIndexOf("```java\n", anchor);
+        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
+        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/ReadmeUndoExample.java"));
+        String marked = between(source, "// UNDO-BEGIN\n", "// UNDO-PAUSE") + between(source, "// UNDO-RESUME\n", "// UNDO-END");
+        assertEquals(normalise(marked), normalise(block.substring(block.indexOf("Generator gen"))),
+                "README.md's UNDO example must match ReadmeUndoExample.java between the markers");
+    }
+
+    /** The UNDO example: the noise really moved the student, and distillation brought its outputs back to the teacher's. */
+    @Test
+    void undoExampleDistilsTheTeacherIntoTheNoisedCopy() {
+        var out = ReadmeUndoExample.run();
+        var x = dev.sluice.tensor.Tensor.randn(new dev.sluice.tensor.Generator(99), dev.sluice.tensor.DType.FLOAT32, 256, 8);
+        float[] teacherW = out.teacher().layer(0).weight().toFloatArray();
+        double moved = 0;
+        for (int i = 0; i < teacherW.length; i++) moved += Math.abs(teacherW[i] - out.noisedWeight()[i]);
+        assertTrue(moved / teacherW.length > 0.05, "the noise changed the copy's weights: " + moved / teacherW.length);
+        double before = dev.sluice.nn.Losses.forwardKl(x.matmul(dev.sluice.tensor.Tensor.zeros(8, 4)), out.teacher().forward(x), 1, null).item();
+        double after = dev.sluice.nn.Losses.forwardKl(out.student().forward(x), out.teacher().forward(x), 1, null).item();
+        assertTrue(after < 0.02 && after < before / 5, "student matches the teacher on fresh inputs: KL " + after + " (uniform guess " + before + ")");
+    }
+
+    @Test
     void readmeShowsExactlyTheCompiledRecontextCode() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         int anchor = readme.indexOf("GptPolicy policy = LmReproduction.prior");
