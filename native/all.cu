@@ -7,3 +7,4 @@
 #include "random.cu"
 #include "optim.cu"
 #include "gemm.cu"
+#include "fused.cu"

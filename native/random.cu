@@ -28,25 +28,29 @@ __device__ __forceinline__ double sl_uniform53(unsigned hi, unsigned lo) {
     return (double) (bits & ((1ull << 53) - 1)) * 0x1.0p-53;
 }
 
-// out: n contiguous float32. kind 0: a + (b - a)*U[0,1);  kind 1: a + b*N(0,1). Arithmetic in double, as CpuRandom.
+// Element i of a float32 draw: kind 0: a + (b - a)*U[0,1);  kind 1: a + b*N(0,1). Arithmetic in double, as CpuRandom.
+__device__ __forceinline__ float sl_random_value_f32(int i, int kind, unsigned long long seed, unsigned long long offset,
+                                                     double a, double b) {
+    unsigned blk[4];
+    sl_philox_block(seed, offset + (unsigned long long) (i >> 2), blk);
+    int lane = i & 3;
+    double v;
+    if (kind == 0) {
+        v = a + (b - a) * (double) sl_uniform24(blk[lane]);
+    } else {
+        int pair = lane & 2;
+        double r = sqrt(-2.0 * log(sl_open_uniform(blk[pair])));
+        double theta = 2.0 * 3.141592653589793 * (double) sl_uniform24(blk[pair + 1]);
+        float z = (float) ((lane & 1) == 0 ? r * cos(theta) : r * sin(theta));
+        v = a + b * (double) z;
+    }
+    return (float) v;
+}
+
+// out: n contiguous float32 (sl_random_value_f32 for every i).
 extern "C" __global__ void sl_random_f32(float* out, int n, int kind, unsigned long long seed,
                                          unsigned long long offset, double a, double b) {
-    SL_FOR(i, n) {
-        unsigned blk[4];
-        sl_philox_block(seed, offset + (unsigned long long) (i >> 2), blk);
-        int lane = i & 3;
-        double v;
-        if (kind == 0) {
-            v = a + (b - a) * (double) sl_uniform24(blk[lane]);
-        } else {
-            int pair = lane & 2;
-            double r = sqrt(-2.0 * log(sl_open_uniform(blk[pair])));
-            double theta = 2.0 * 3.141592653589793 * (double) sl_uniform24(blk[pair + 1]);
-            float z = (float) ((lane & 1) == 0 ? r * cos(theta) : r * sin(theta));
-            v = a + b * (double) z;
-        }
-        out[i] = (float) v;
-    }
+    SL_FOR(i, n) out[i] = sl_random_value_f32(i, kind, seed, offset, a, b);
 }
 
 // out: n contiguous float64, same distributions with 53-bit uniforms.

@@ -111,4 +111,55 @@ public interface Backend {
     /** One fused AdamW step in place on p, m, v (contiguous, same shape) from gradient g; see {@code optim.AdamW}. */
     void adamw(View p, View g, View m, View v, double lr, double beta1, double beta2, double eps, double weightDecay,
                double bc1, double bc2);
+
+    /**
+     * Whether the op layer should use the fused row kernels below for cross entropy, distillation and parameter noise
+     * (the CUDA backend); otherwise it composes them from the primitives above (the CPU backend, whose numbers and
+     * speed were measured that way). {@code -Dsluice.fused=true} makes any backend take the fused path.
+     */
+    default boolean prefersFusedKernels() { return false; }
+
+    /**
+     * Fused softmax cross entropy over contiguous rows: logits [N, C], target int64 [N] in [0, C), coef [N];
+     * rowLoss[i] = −(1−ε)·logp[i, t_i] − (ε/C)·Σ_c logp[i, c] and, when grad is non-null,
+     * grad[i, c] = coef[i]·(p[i, c] − ε/C − (1−ε)·[c = t_i]). Default: {@link FusedReference} through host arrays.
+     */
+    default void softmaxCrossEntropy(View logits, View target, View coef, double smoothing, View rowLoss, View grad) {
+        int rows = rowLoss.numel(), c = rows == 0 ? 0 : logits.numel() / rows;
+        double[] loss = new double[rows], g = grad == null ? null : new double[rows * c];
+        FusedReference.softmaxCrossEntropy(FusedReference.doubles(toArray(logits)), FusedReference.longs(toArray(target)),
+                FusedReference.doubles(toArray(coef)), smoothing, rows, c, loss, g);
+        FusedReference.store(this, loss, rowLoss);
+        if (grad != null) FusedReference.store(this, g, grad);
+    }
+
+    /**
+     * Fused distillation rows (kind: {@link FusedReference#FORWARD_KL}, REVERSE_KL or SOFT_CE) at temperature tau:
+     * student, teacher [R, V]; coef [R]; rowLoss[r] the row's divergence (unscaled); grad (nullable) its gradient with
+     * respect to z = s/tau times coef[r]: forward KL and soft CE p_S − p_T, reverse KL p_S·(log p_S − log p_T − loss).
+     */
+    default void distill(int kind, View student, View teacher, double tau, View coef, View rowLoss, View grad) {
+        int rows = rowLoss.numel(), v = rows == 0 ? 0 : student.numel() / rows;
+        double[] loss = new double[rows], g = grad == null ? null : new double[rows * v];
+        FusedReference.distill(kind, FusedReference.doubles(toArray(student)), FusedReference.doubles(toArray(teacher)), tau,
+                FusedReference.doubles(toArray(coef)), rows, v, loss, g);
+        FusedReference.store(this, loss, rowLoss);
+        if (grad != null) FusedReference.store(this, g, grad);
+    }
+
+    /**
+     * UNDO's noise step in place: p ← shrink·p + noise·(a + b·Z), Z the standard draw of {@code kind} (U[0,1) or
+     * N(0,1)) from the Philox stream at (seed, offset) — the numbers {@link #random} gives with (0, 1). Default: a
+     * temporary draw and the arithmetic in double through host arrays.
+     */
+    default void shrinkPerturb(View p, double shrink, double noise, RandomKind kind, long seed, long offset, double a, double b) {
+        View z = View.contiguous(allocate(p.dtype(), p.numel()), p.shape());
+        random(kind, seed, offset, 0, 1, z);
+        double[] zs = FusedReference.doubles(toArray(z)), ps = FusedReference.doubles(toArray(p));
+        for (int i = 0; i < ps.length; i++) {
+            double nv = p.dtype() == dev.sluice.tensor.DType.FLOAT32 ? (float) ((float) zs[i] * (float) b + (float) a) : zs[i] * b + a;
+            ps[i] = shrink * ps[i] + noise * nv;
+        }
+        FusedReference.store(this, ps, p);
+    }
 }

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", description = "Benchmark Sluice's kernels against peers measured in the same run.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET",
-            description = "cpu (everything below), gemm (vs OpenBLAS), memory (vs copy bandwidth), steps (training steps vs PyTorch).")
+            description = "cpu (everything below), gemm (vs OpenBLAS), memory (vs copy bandwidth), steps (training steps vs PyTorch); "
+                    + "gpu (cuda:0: kernels vs copy bandwidth, GEMM via cuBLAS and the own kernel, GPT step).")
     String target;
 
     @Option(names = "--threads", split = ",", description = "Thread counts to measure (default: 1,2).")
@@ -51,9 +52,18 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!List.of("cpu", "gemm", "memory", "steps").contains(target)) {
-            System.err.println("sluice bench: unknown target '" + target + "'; available: cpu, gemm, memory, steps");
+        if (!List.of("cpu", "gemm", "memory", "steps", "gpu").contains(target)) {
+            System.err.println("sluice bench: unknown target '" + target + "'; available: cpu, gemm, memory, steps, gpu");
             return 2;
+        }
+        if (target.equals("gpu")) {
+            Map<String, Object> gpu = GpuBench.run(quick, minSeconds);
+            if (gpu == null) return GpuBench.UNAVAILABLE;
+            if (out != null) {
+                AtomicFiles.writeString(out, Json.writePretty(gpu) + "\n");
+                System.out.println("wrote " + out);
+            }
+            return 0;
         }
         boolean all = target.equals("cpu");
         Map<String, Object> json = new LinkedHashMap<>(BenchReport.header(KernelDispatch.float32().name()));

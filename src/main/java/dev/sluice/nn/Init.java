@@ -12,12 +12,12 @@ import dev.sluice.tensor.Tensor;
 public final class Init {
     private Init() {}
 
-    static int fanIn(Tensor t) {
+    public static int fanIn(Tensor t) {
         if (t.dim() < 2) return t.numel();
         return t.size(1) * receptive(t);
     }
 
-    static int fanOut(Tensor t) {
+    public static int fanOut(Tensor t) {
         if (t.dim() < 2) return t.numel();
         return t.size(0) * receptive(t);
     }

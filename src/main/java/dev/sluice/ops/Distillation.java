@@ -61,6 +61,7 @@ public final class Distillation {
 
     private static Tensor divergence(String name, Kind kind, Tensor student, Tensor teacher, double temperature, Tensor mask) {
         int vocab = check(name, student, teacher, temperature, mask);
+        if (Ops.fused(student)) return fusedDivergence(name, kind, student, teacher, temperature, mask, vocab);
         double tau = temperature;
         Tensor w, logPs, logPt, value;
         try (var ignored = GradMode.noGrad()) {
@@ -94,6 +95,32 @@ public final class Distillation {
             };
             return new Tensor[] {dz.mul(saved[2]).mul(g).reshape(shape)};
         });
+    }
+
+    /**
+     * The same divergence through {@link dev.sluice.backend.Backend#distill}: one kernel per row computes both
+     * log-softmaxes, the row's divergence and the gradient (scaled by T·w), saved for backward.
+     */
+    private static Tensor fusedDivergence(String name, Kind kind, Tensor student, Tensor teacher, double tau, Tensor mask, int vocab) {
+        Tensor value, grad;
+        try (var ignored = GradMode.noGrad()) {
+            Tensor s = student.detach().contiguous().reshape(-1, vocab);
+            Tensor t = teacher.detach().to(student.dtype()).contiguous().reshape(-1, vocab);
+            int rows = s.size(0);
+            Tensor w = weights(name, mask, rows, s).contiguous();
+            Tensor coef = w.mul(tau).contiguous();
+            Tensor rowLoss = Tensor.zeros(s.dtype(), rows).to(s.device());
+            grad = Tensor.zeros(s.dtype(), rows, vocab).to(s.device());
+            int code = switch (kind) {
+                case FORWARD_KL -> dev.sluice.backend.FusedReference.FORWARD_KL;
+                case REVERSE_KL -> dev.sluice.backend.FusedReference.REVERSE_KL;
+                case SOFT_CE -> dev.sluice.backend.FusedReference.SOFT_CE;
+            };
+            Ops.backend(s).distill(code, Ops.view(s), Ops.view(t), tau, Ops.view(coef), Ops.view(rowLoss), Ops.view(grad));
+            value = rowLoss.mul(w).sum().mul(tau * tau);
+        }
+        int[] shape = student.shape();
+        return Graph.record(name, value, new Tensor[] {student}, new Tensor[] {grad}, (g, saved) -> new Tensor[] {saved[0].mul(g).reshape(shape)});
     }
 
     /** Validates shapes, dtypes, devices and temperature; returns the vocabulary size. */

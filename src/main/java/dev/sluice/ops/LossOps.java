@@ -21,6 +21,7 @@ public final class LossOps {
      * dlogits[i, c] = g·w_i/Σw · (p[i, c] − (1−ε)·[c = t_i] − ε/C), with p = exp(logp).
      */
     public static Tensor crossEntropy(Tensor logits, Tensor safeTargets, Tensor valid, double smoothing) {
+        if (Ops.fused(logits)) return fusedCrossEntropy(logits, safeTargets, valid, smoothing);
         int c = logits.size(1);
         Tensor weights = valid.to(logits.dtype());                 // w_i ∈ {0, 1}
         Tensor index = safeTargets.unsqueeze(1);                    // [N, 1]
@@ -40,5 +41,26 @@ public final class LossOps {
             // subtract (1−ε)·coef_i at each row's target: a scatter of N values, not a dense one-hot
             return new Tensor[] {grad.scatterAdd(1, index, coef.mul(-(1 - smoothing)))};
         });
+    }
+
+    /**
+     * The same loss through {@link dev.sluice.backend.Backend#softmaxCrossEntropy}: one kernel writes each row's loss
+     * and the logits' gradient (scaled by w_i/Σw), saved for backward, which multiplies it by the upstream scalar.
+     */
+    static Tensor fusedCrossEntropy(Tensor logits, Tensor safeTargets, Tensor valid, double smoothing) {
+        Tensor loss, grad;
+        try (var ignored = GradMode.noGrad()) {
+            Tensor x = logits.detach().contiguous();
+            int n = x.size(0), c = x.size(1);
+            Tensor weights = valid.to(x.dtype());
+            Tensor coef = weights.div(weights.sum()).contiguous();
+            Tensor rowLoss = Tensor.zeros(x.dtype(), n).to(x.device());
+            grad = Tensor.zeros(x.dtype(), n, c).to(x.device());
+            Tensor targets = safeTargets.to(dev.sluice.tensor.DType.INT64).contiguous();
+            Ops.backend(x).softmaxCrossEntropy(Ops.view(x), Ops.view(targets), Ops.view(coef), smoothing, Ops.view(rowLoss),
+                    Ops.view(grad));
+            loss = rowLoss.mul(coef).sum();
+        }
+        return Graph.record("cross_entropy", loss, new Tensor[] {logits}, new Tensor[] {grad}, (g, s) -> new Tensor[] {s[0].mul(g)});
     }
 }

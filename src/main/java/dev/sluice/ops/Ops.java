@@ -20,6 +20,9 @@ final class Ops {
 
     static Backend backend(Tensor t) { return view(t).storage().backend(); }
 
+    /** Whether t's backend takes the fused row kernels (or -Dsluice.fused=true forces them, for tests). */
+    static boolean fused(Tensor t) { return Boolean.getBoolean("sluice.fused") || backend(t).prefersFusedKernels(); }
+
     /** A new zero-filled contiguous tensor. */
     static Tensor empty(DType dtype, Device device, int... shape) {
         for (int s : shape) {

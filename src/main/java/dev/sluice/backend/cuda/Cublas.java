@@ -25,11 +25,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ({@code CUBLAS_COMPUTE_32F_FAST_16BF}).
  */
 final class Cublas {
-    static final int OP_N = 0, OP_T = 1;
-    static final int CUBLAS_DEFAULT_MATH = 0, CUBLAS_TF32_TENSOR_OP_MATH = 3;
-    static final int CUDA_R_32F = 0;
+    // Enum values and signatures checked against CUDA 13.0's headers (cuBLAS 13.0.0.19): cublas_api.h as published
+    // in github.com/leomaxwell972/CU13ToolKit_Includes, include/cublas_api.h (cublasOperation_t, cublasGemmAlgo_t,
+    // cublasMath_t, cublasComputeType_t; cublasSgemm_v2, cublasSgemmStridedBatched, cublasGemmEx, cublasSetStream_v2,
+    // cublasSetMathMode), and library_types.h of the local toolkit (/usr/local/cuda-13.0/include: CUDA_R_32F = 0).
+    // CublasConstantsTest re-reads whichever of these headers is installed.
+    static final int OP_N = 0, OP_T = 1;                                    // cublasOperation_t
+    static final int CUBLAS_DEFAULT_MATH = 0, CUBLAS_TF32_TENSOR_OP_MATH = 3; // cublasMath_t
+    static final int CUDA_R_32F = 0;                                        // cudaDataType (library_types.h)
     static final int CUBLAS_COMPUTE_32F = 68, CUBLAS_COMPUTE_32F_FAST_16BF = 75, CUBLAS_COMPUTE_32F_FAST_TF32 = 77;
-    static final int CUBLAS_GEMM_DEFAULT = -1;
+    static final int CUBLAS_GEMM_DEFAULT = -1;                              // cublasGemmAlgo_t
 
     /** Precision modes for FP32 products. */
     enum MathMode { FP32, TF32, BF16 }

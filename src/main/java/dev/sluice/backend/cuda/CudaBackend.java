@@ -376,4 +376,49 @@ public final class CudaBackend implements Backend {
         k.launch(Kernels.ADAMW_F32, LaunchConfig.elementwise(n), addr(p), addr(dense(g)), addr(m), addr(v), n,
                 (float) lr, (float) beta1, (float) beta2, (float) eps, (float) weightDecay, (float) bc1, (float) bc2);
     }
+
+    @Override
+    public boolean prefersFusedKernels() { return true; }
+
+    @Override
+    public void softmaxCrossEntropy(View logits, View target, View coef, double smoothing, View rowLoss, View grad) {
+        if (logits.dtype() != DType.FLOAT32) {
+            Backend.super.softmaxCrossEntropy(logits, target, coef, smoothing, rowLoss, grad);
+            return;
+        }
+        int rows = rowLoss.numel(), c = rows == 0 ? 0 : logits.numel() / rows;
+        if (rows == 0) return;
+        if (!rowLoss.isContiguous() || (grad != null && !grad.isContiguous())) {
+            throw new IllegalStateException("softmax_cross_entropy: outputs must be contiguous");
+        }
+        k.launch(Kernels.SOFTMAX_XENT_F32, LaunchConfig.perRow(rows, c), addr(dense(logits)), addr(int64(dense(target))),
+                addr(dense(coef)), (float) smoothing, addr(rowLoss), grad == null ? 0L : addr(grad), rows, c);
+    }
+
+    @Override
+    public void distill(int kind, View student, View teacher, double tau, View coef, View rowLoss, View grad) {
+        if (student.dtype() != DType.FLOAT32 || teacher.dtype() != DType.FLOAT32) {
+            Backend.super.distill(kind, student, teacher, tau, coef, rowLoss, grad);
+            return;
+        }
+        int rows = rowLoss.numel(), v = rows == 0 ? 0 : student.numel() / rows;
+        if (rows == 0) return;
+        if (!rowLoss.isContiguous() || (grad != null && !grad.isContiguous())) {
+            throw new IllegalStateException("distill: outputs must be contiguous");
+        }
+        k.launch(Kernels.DISTILL_F32, LaunchConfig.perRow(rows, v), kind, addr(dense(student)), addr(dense(teacher)),
+                (float) (1 / tau), addr(dense(coef)), addr(rowLoss), grad == null ? 0L : addr(grad), rows, v);
+    }
+
+    @Override
+    public void shrinkPerturb(View p, double shrink, double noise, RandomKind kind, long seed, long offset, double a, double b) {
+        if (p.dtype() != DType.FLOAT32 || !p.isContiguous()) {
+            Backend.super.shrinkPerturb(p, shrink, noise, kind, seed, offset, a, b);
+            return;
+        }
+        int n = p.numel();
+        if (n == 0) return;
+        k.launch(Kernels.SHRINK_PERTURB_F32, LaunchConfig.elementwise(n), addr(p), n, (float) shrink, (float) noise,
+                kind.ordinal(), seed, offset, (float) a, (float) b);
+    }
 }

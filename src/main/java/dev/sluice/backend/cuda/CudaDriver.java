@@ -21,7 +21,16 @@ import static jcuda.driver.JCudaDriver.*;
 final class CudaDriver {
     private CudaDriver() {}
 
-    /** A CUdeviceptr whose address can be read, and made from an address (JCuda keeps both protected). */
+    /**
+     * A CUdeviceptr whose address can be read, and made from an address (JCuda keeps both protected). Checked against
+     * JCuda's source: Pointer(Pointer, long) adds to the byte offset (javap of jcuda-12.6.0.jar); cuMemAlloc stores the
+     * address as nativePointer with byteOffset 0 (setPointer), and cuMemFree, cuMemcpyHtoD/DtoH/DtoD and the other
+     * device-pointer arguments read nativePointer + byteOffset (getPointer): github.com/jcuda/jcuda,
+     * JCudaDriverJNI/src/JCudaDriver.cpp, and github.com/jcuda/jcuda-common, JCudaCommonJNI/src/PointerUtils.cpp.
+     * So {@code Ptr.at(a)} (nativePointer 0, byteOffset a) reaches the driver as address a. Kernel arguments are Java
+     * arrays behind {@code Pointer.to(...)}, the kernel parameter array a {@code Pointer.to(Pointer...)} (JCuda's
+     * documented pattern, github.com/jcuda/jcuda-samples, JCudaVectorAdd.java).
+     */
     static final class Ptr extends CUdeviceptr {
         private static final CUdeviceptr NULL = new CUdeviceptr();
 

@@ -24,6 +24,7 @@ final class CudaLauncher {
     }
 
     void launch(String kernel, LaunchConfig cfg, Object... args) {
+        KernelSignature.check(kernel, ctx.module().signature(kernel), args);
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = param(args[i]);
         ctx.makeCurrent();

@@ -15,8 +15,16 @@ final class CudaModule {
 
     private final CUmodule module;
     private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<String, String> signatures;
 
-    CudaModule() { module = CudaDriver.loadModule(image()); }
+    CudaModule() {
+        byte[] image = image();
+        signatures = KernelSignature.parse(image);
+        module = CudaDriver.loadModule(image);
+    }
+
+    /** The kernel's parameter letters from the fatbin's PTX (see {@link KernelSignature}), or null. */
+    String signature(String kernel) { return signatures.get(kernel); }
 
     /** The fatbin's bytes (SASS for sm_80 and sm_90, PTX for compute_90). */
     static byte[] image() {

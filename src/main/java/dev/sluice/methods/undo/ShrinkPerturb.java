@@ -1,6 +1,8 @@
 package dev.sluice.methods.undo;
 
 import dev.sluice.autograd.GradMode;
+import dev.sluice.backend.RandomKind;
+import dev.sluice.ops.ParamNoise;
 import dev.sluice.nn.Init;
 import dev.sluice.nn.LayerNorm;
 import dev.sluice.nn.Module;
@@ -56,10 +58,14 @@ public final class ShrinkPerturb {
                 Tensor p = e.getValue();
                 switch (kinds.get(e.getKey())) {
                     case MATRIX -> {
-                        Tensor n = Tensor.zeros(p.dtype(), p.shape()).to(p.device());
-                        if (gaussian) Init.normal(n, gaussianStd, gen);
-                        else Init.xavierUniform(n, 1.0, gen);
-                        p.copy_(p.mul(1 - alpha).add(n.mul(alpha * beta)));
+                        // N = a + b·Z: Xavier-uniform U(−bound, bound) from Z ~ U[0,1), or N(0, std²) from Z ~ N(0,1),
+                        // the same counters and arithmetic as Init.xavierUniform / Init.normal; one fused kernel on GPU
+                        if (gaussian) {
+                            ParamNoise.shrinkPerturb(p, 1 - alpha, alpha * beta, RandomKind.NORMAL, 0, gaussianStd, gen);
+                        } else {
+                            double bound = Math.sqrt(6.0 / (Init.fanIn(p) + Init.fanOut(p)));
+                            ParamNoise.shrinkPerturb(p, 1 - alpha, alpha * beta, RandomKind.UNIFORM, -bound, 2 * bound, gen);
+                        }
                     }
                     case VECTOR -> p.mul_(1 - alpha);
                     case GAIN -> p.copy_(p.mul(1 - alpha).add(gainsTowardOne ? alpha : 0.0));

@@ -155,6 +155,27 @@ class GpuParityTest {
         parity("cross_entropy", 1e-4, t -> Losses.crossEntropy(t[0], t[1]), x, targets);
     }
 
+    /** native/fused.cu on the GPU (the op layer's fused path) against the CPU's composed ops. */
+    @Test
+    void fusedDistillationNoiseAndRouteMask() {
+        Tensor s = randn(41, 2, 3, 50), t = randn(42, 2, 3, 50);
+        Tensor mask = Tensor.of(new float[] {1, 0, 1, 1, 1, 0}, 2, 3);
+        parity("forward_kl", 1e-4, a -> dev.sluice.ops.Distillation.forwardKl(a[0], a[1].detach(), 2.0, a[2]), s, t, mask);
+        parity("reverse_kl", 1e-4, a -> dev.sluice.ops.Distillation.reverseKl(a[0], a[1].detach(), 1.0, a[2]), s, t, mask);
+        parity("soft_ce", 1e-4, a -> dev.sluice.ops.Distillation.softTargetCrossEntropy(a[0], a[1].detach(), 1.5, null), s, t);
+        parity("cross_entropy smoothed", 1e-4, a -> dev.sluice.ops.LossOps.crossEntropy(a[0], a[1],
+                Tensor.of(new boolean[] {true, false, true, true, true, true}, 6).to(a[0].device()), 0.1), randn(43, 6, 50),
+                Tensor.of(new long[] {0, 49, 3, 7, 7, 20}, 6));
+        parity("route (g·mask, broadcast)", RTOL, a -> dev.sluice.ops.Routing.route(a[0], a[1]), randn(44, 4, 5), randn(45, 1, 5));
+        for (var kind : dev.sluice.backend.RandomKind.values()) {
+            Tensor p = randn(46, 64, 33);
+            Tensor pc = p.clone(), pg = p.to(GPU);
+            dev.sluice.ops.ParamNoise.shrinkPerturb(pc, 0.8, 0.1, kind, -0.3, 0.6, new Generator(7));
+            dev.sluice.ops.ParamNoise.shrinkPerturb(pg, 0.8, 0.1, kind, -0.3, 0.6, new Generator(7));
+            close(pc.toFloatArray(), pg.toFloatArray(), RTOL, ATOL, "shrink_perturb " + kind);
+        }
+    }
+
     @Test
     void indexing() {
         Tensor table = randn(34, 10, 8);
