@@ -120,6 +120,12 @@ public interface Backend {
     default boolean prefersFusedKernels() { return false; }
 
     /**
+     * Whether cross entropy should use {@link #softmaxCrossEntropy} (defaults to {@link #prefersFusedKernels()}): a
+     * backend may have a fast fused cross-entropy kernel without fused distillation or noise kernels.
+     */
+    default boolean prefersFusedCrossEntropy() { return prefersFusedKernels(); }
+
+    /**
      * Fused softmax cross entropy over contiguous rows: logits [N, C], target int64 [N] in [0, C), coef [N];
      * rowLoss[i] = −(1−ε)·logp[i, t_i] − (ε/C)·Σ_c logp[i, c] and, when grad is non-null,
      * grad[i, c] = coef[i]·(p[i, c] − ε/C − (1−ε)·[c = t_i]). Default: {@link FusedReference} through host arrays.

@@ -54,6 +54,16 @@ public final class MemoryBench {
                     k.softmaxRows(x, lo * cols, out, lo * cols, hi - lo, cols, false))));
             result.add(row("softmax backward", threads, n, 12L * n, copyGbps, minSeconds, () -> Parallel.forRange(rows, grain, (lo, hi) ->
                     k.softmaxBackwardRows(y, lo * cols, g, lo * cols, out, lo * cols, hi - lo, cols, false))));
+            // fused softmax + cross entropy: loss per row and the logits' gradient in one pass (targets and coefficients are
+            // one value per row, negligible next to the logits read and the gradient written)
+            long[] targets = new long[rows];
+            float[] coef = new float[rows], rowLoss = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                targets[r] = rnd.nextInt(cols);
+                coef[r] = 1f / rows;
+            }
+            result.add(row("cross entropy fwd+bwd", threads, n, 8L * n, copyGbps, minSeconds, () -> Parallel.forRange(rows, grain, (lo, hi) ->
+                    k.softmaxCrossEntropyRows(x, lo * cols, targets, lo, coef, lo, 0f, rowLoss, lo, out, lo * cols, hi - lo, cols))));
             result.add(row("layer norm fwd", threads, n, 8L * n, copyGbps, minSeconds, () -> Parallel.forRange(rows, grain, (lo, hi) ->
                     k.layerNormRows(x, lo * cols, gamma, beta, out, lo * cols, mean, rstd, hi - lo, cols, 1e-5f))));
             // per-thread dgamma/dbeta partials, as the backend does; rows split in two halves at most.

@@ -21,7 +21,7 @@ public final class LossOps {
      * dlogits[i, c] = g·w_i/Σw · (p[i, c] − (1−ε)·[c = t_i] − ε/C), with p = exp(logp).
      */
     public static Tensor crossEntropy(Tensor logits, Tensor safeTargets, Tensor valid, double smoothing) {
-        if (Ops.fused(logits)) return fusedCrossEntropy(logits, safeTargets, valid, smoothing);
+        if (Ops.fusedCrossEntropy(logits)) return fusedCrossEntropy(logits, safeTargets, valid, smoothing);
         int c = logits.size(1);
         Tensor weights = valid.to(logits.dtype());                 // w_i ∈ {0, 1}
         Tensor index = safeTargets.unsqueeze(1);                    // [N, 1]
@@ -49,18 +49,21 @@ public final class LossOps {
      */
     static Tensor fusedCrossEntropy(Tensor logits, Tensor safeTargets, Tensor valid, double smoothing) {
         Tensor loss, grad;
+        boolean wantGrad = Graph.needsGrad(logits); // asked before the no-grad scope below
         try (var ignored = GradMode.noGrad()) {
             Tensor x = logits.detach().contiguous();
             int n = x.size(0), c = x.size(1);
             Tensor weights = valid.to(x.dtype());
             Tensor coef = weights.div(weights.sum()).contiguous();
             Tensor rowLoss = Tensor.zeros(x.dtype(), n).to(x.device());
-            grad = Tensor.zeros(x.dtype(), n, c).to(x.device());
+            // without a graph to record (evaluation, no-grad) only the loss is computed
+            grad = wantGrad ? Ops.empty(x.dtype(), x.device(), n, c) : null;
             Tensor targets = safeTargets.to(dev.sluice.tensor.DType.INT64).contiguous();
             Ops.backend(x).softmaxCrossEntropy(Ops.view(x), Ops.view(targets), Ops.view(coef), smoothing, Ops.view(rowLoss),
-                    Ops.view(grad));
+                    grad == null ? null : Ops.view(grad));
             loss = rowLoss.mul(coef).sum();
         }
+        if (grad == null) return loss;
         return Graph.record("cross_entropy", loss, new Tensor[] {logits}, new Tensor[] {grad}, (g, s) -> new Tensor[] {s[0].mul(g)});
     }
 }

@@ -23,6 +23,9 @@ final class Ops {
     /** Whether t's backend takes the fused row kernels (or -Dsluice.fused=true forces them, for tests). */
     static boolean fused(Tensor t) { return Boolean.getBoolean("sluice.fused") || backend(t).prefersFusedKernels(); }
 
+    /** Whether cross entropy on t's backend goes through the fused row kernel. */
+    static boolean fusedCrossEntropy(Tensor t) { return Boolean.getBoolean("sluice.fused") || backend(t).prefersFusedCrossEntropy(); }
+
     /** A new zero-filled contiguous tensor. */
     static Tensor empty(DType dtype, Device device, int... shape) {
         for (int s : shape) {

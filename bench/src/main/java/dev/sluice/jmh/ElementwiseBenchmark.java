@@ -31,7 +31,8 @@ public class ElementwiseBenchmark {
     @Param({"vector", "scalar"})
     String kernels;
 
-    float[] x, y, g, out, m, v, gamma, beta, mean, rstd;
+    float[] x, y, g, out, m, v, gamma, beta, mean, rstd, coef, rowLoss;
+    long[] targets;
     Float32Kernels k;
     static final int COLS = 1024;
 
@@ -53,6 +54,13 @@ public class ElementwiseBenchmark {
         beta = new float[COLS];
         java.util.Arrays.fill(gamma, 1f);
         mean = new float[n / COLS];
+        targets = new long[n / COLS];
+        coef = new float[n / COLS];
+        rowLoss = new float[n / COLS];
+        for (int r = 0; r < n / COLS; r++) {
+            targets[r] = rnd.nextInt(COLS);
+            coef[r] = (float) COLS / n;
+        }
         rstd = new float[n / COLS];
         k = kernels.equals("scalar") ? KernelDispatch.scalar() : KernelDispatch.float32();
     }
@@ -84,6 +92,13 @@ public class ElementwiseBenchmark {
     @Benchmark
     public float[] softmaxRows() {
         k.softmaxRows(x, 0, out, 0, n / COLS, COLS, false);
+        return out;
+    }
+
+    @Benchmark
+    public float[] softmaxCrossEntropyRows() {
+        int rows = n / COLS;
+        k.softmaxCrossEntropyRows(x, 0, targets, 0, coef, 0, 0f, rowLoss, 0, out, 0, rows, COLS);
         return out;
     }
 

@@ -145,4 +145,17 @@ public final class CpuBackend implements Backend {
                       double weightDecay, double bc1, double bc2) {
         CpuOptim.adamw(f32, p, g, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
+
+    /** The Vector API kernel makes cross entropy one read of the logits and one write of the gradient. */
+    @Override
+    public boolean prefersFusedCrossEntropy() { return true; }
+
+    @Override
+    public void softmaxCrossEntropy(View logits, View target, View coef, double smoothing, View rowLoss, View grad) {
+        if (logits.dtype() != DType.FLOAT32) {
+            Backend.super.softmaxCrossEntropy(logits, target, coef, smoothing, rowLoss, grad);
+            return;
+        }
+        CpuNorms.softmaxCrossEntropy(f32, logits, target, coef, smoothing, rowLoss, grad);
+    }
 }

@@ -56,6 +56,24 @@ final class CpuNorms {
         });
     }
 
+    /**
+     * Fused float32 softmax cross entropy (see {@link dev.sluice.backend.Backend#softmaxCrossEntropy}): logits [N, C],
+     * int64 targets [N], coef [N] → rowLoss [N] and grad [N, C] (or null), rows split across threads.
+     */
+    static void softmaxCrossEntropy(Float32Kernels k, View logits, View target, View coef, double smoothing, View rowLoss, View grad) {
+        View xd = dense(logits), td = dense(target), cd = dense(coef);
+        int rows = rowLoss.numel(), cols = rows == 0 ? 0 : logits.numel() / rows;
+        if (!rowLoss.isContiguous() || (grad != null && !grad.isContiguous())) {
+            throw new IllegalStateException("softmax_cross_entropy: outputs must be contiguous");
+        }
+        CpuStorage xs = CpuBackend.st(xd), ts = CpuBackend.st(td), cs = CpuBackend.st(cd), ls = CpuBackend.st(rowLoss);
+        float[] g = grad == null ? null : CpuBackend.st(grad).f32;
+        int xo = xd.offset(), to = td.offset(), co = cd.offset(), lo0 = rowLoss.offset(), go = grad == null ? 0 : grad.offset();
+        float eps = (float) smoothing;
+        Parallel.forRange(rows, rowGrain(cols), (lo, hi) -> k.softmaxCrossEntropyRows(xs.f32, xo + lo * cols, ts.i64, to + lo,
+                cs.f32, co + lo, eps, ls.f32, lo0 + lo, g, go + lo * cols, hi - lo, cols));
+    }
+
     static void softmaxBackward(Float32Kernels k, View y, View g, View out, boolean log) {
         View yd = dense(y), gd = dense(g);
         int cols = cols(y), rows = cols == 0 ? 0 : y.numel() / cols;

@@ -57,6 +57,14 @@ public interface Float32Kernels {
     void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log);
 
     /**
+     * Fused softmax cross entropy over rows×cols logits x with int64 targets (in [0, cols)) and per-row coefficients:
+     * rowLoss[r] = −(1−ε)·logp[r, t_r] − (ε/cols)·Σ_c logp[r, c]; when grad is non-null,
+     * grad[r, c] = coef[r]·(p[r, c] − ε/cols − (1−ε)·[c = t_r]). One read of x, one write of grad.
+     */
+    void softmaxCrossEntropyRows(float[] x, int xOff, long[] target, int tOff, float[] coef, int cOff, float smoothing,
+                                 float[] rowLoss, int lOff, float[] grad, int gOff, int rows, int cols);
+
+    /**
      * Backward of row-wise softmax given its output y and upstream g: dx = y·(g − Σ g·y); for log-softmax
      * dx = g − exp(y)·Σ g.
      */

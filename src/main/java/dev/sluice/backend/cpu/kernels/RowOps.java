@@ -223,6 +223,67 @@ final class RowOps {
         return sumLanes(acc);
     }
 
+    /**
+     * Fused softmax cross entropy, see {@link Float32Kernels#softmaxCrossEntropyRows}. Per row: the max; exp(x − max)
+     * written into the gradient row while summing it; then, with the row in L1, the gradient scaled in place to
+     * coef·(p − ε/C) and the target's entry corrected: memory sees one read of x and one write of grad.
+     */
+    static void softmaxCrossEntropy(float[] x, int xOff, long[] target, int tOff, float[] coef, int cOff, float smoothing,
+                                    float[] rowLoss, int lOff, float[] grad, int gOff, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * cols, t = (int) target[tOff + r];
+            float max = shiftForSoftmax(x, xb, cols);
+            int gb = gOff + r * cols;
+            // with a gradient to write, exp(x − max) goes straight into it (one exp per element, as softmax)
+            float total = grad == null ? sumExpAsExpRow(x, xb, cols, max) : expRow(x, xb, grad, gb, cols, max);
+            // StrictMath: the same bits in every execution mode (seeded runs are bit-identical). logp = (x − max) − logSum,
+            // never x − (max + logSum), which loses the small difference when the logits are large
+            float logSum = (float) StrictMath.log(total);
+            float loss = -(1 - smoothing) * ((x[xb + t] - max) - logSum);
+            if (smoothing != 0) loss -= smoothing / cols * (sumShifted(x, xb, cols, max) - cols * logSum);
+            rowLoss[lOff + r] = loss;
+            if (grad == null) continue;
+            float c = coef[cOff + r];
+            scaleShiftRow(grad, gb, cols, c / total, c * smoothing / cols); // c·p − c·ε/C
+            grad[gb + t] -= c * (1 - smoothing);
+        }
+    }
+
+    /**
+     * Σ exp(x[n] − max) summed exactly as {@link #expRow} sums it (full vectors in one accumulator, then the tail's
+     * own sum added), without storing: the loss evaluated under no-grad has the same bits as in training.
+     */
+    private static float sumExpAsExpRow(float[] x, int xb, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) acc = acc.add(VectorMath.expNoOverflow(FloatVector.fromArray(S, x, xb + i).sub(m)));
+        float total = sumLanes(acc);
+        return i < n ? total + sumExp(x, xb + i, n - i, max) : total;
+    }
+
+    /** v[n] = v[n]·a − b in place. */
+    private static void scaleShiftRow(float[] v, int vb, int n, float a, float b) {
+        FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += V) FloatVector.fromArray(S, v, vb + i).mul(av).sub(bv).intoArray(v, vb + i);
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector.fromArray(S, v, vb + i, k).mul(av).sub(bv).intoArray(v, vb + i, k);
+        }
+    }
+
+    /** Σ (x[n] − max), for label smoothing's Σ logp (exact for large logits, unlike Σx − n·max). */
+    private static float sumShifted(float[] x, int xb, int n, float max) {
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += V) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            acc = acc.add(FloatVector.fromArray(S, x, xb + i, k).sub(m), k);
+        }
+        return sumLanes(acc);
+    }
+
     /** Σ exp(x[n] − max) without storing it (log-softmax). */
     private static float sumExp(float[] x, int xb, int n, float max) {
         FloatVector m = FloatVector.broadcast(S, max);

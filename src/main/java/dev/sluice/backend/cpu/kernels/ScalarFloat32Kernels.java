@@ -85,6 +85,29 @@ public final class ScalarFloat32Kernels implements Float32Kernels {
         }
     }
 
+    // softmaxCrossEntropyRows: x[rows×cols], target[rows], coef[rows] -> rowLoss[rows], grad[rows×cols]?
+    @Override
+    public void softmaxCrossEntropyRows(float[] x, int xOff, long[] target, int tOff, float[] coef, int cOff, float smoothing,
+                                        float[] rowLoss, int lOff, float[] grad, int gOff, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * cols, t = (int) target[tOff + r];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) max = Math.max(max, x[xb + j]);
+            double sum = 0, sumShifted = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += Math.exp(x[xb + j] - max);
+                sumShifted += x[xb + j] - max;
+            }
+            double logSum = Math.log(sum);
+            rowLoss[lOff + r] = (float) (-(1 - smoothing) * (x[xb + t] - max - logSum) - smoothing / cols * (sumShifted - cols * logSum));
+            if (grad == null) continue;
+            int gb = gOff + r * cols;
+            for (int j = 0; j < cols; j++) {
+                grad[gb + j] = (float) (coef[cOff + r] * (Math.exp(x[xb + j] - max - logSum) - smoothing / cols - (j == t ? 1 - smoothing : 0)));
+            }
+        }
+    }
+
     // softmaxBackwardRows: y, g [rows×cols] -> dx[rows×cols]
     @Override
     public void softmaxBackwardRows(float[] y, int yOff, float[] g, int gOff, float[] dx, int dxOff, int rows, int cols, boolean log) {

@@ -146,6 +146,13 @@ final class VectorFloat32Kernels implements Float32Kernels {
         RowOps.softmax(x, xOff, out, outOff, rows, cols, log);
     }
 
+    // softmaxCrossEntropyRows: x[rows×cols], target[rows], coef[rows] -> rowLoss[rows], grad[rows×cols]?
+    @Override
+    public void softmaxCrossEntropyRows(float[] x, int xOff, long[] target, int tOff, float[] coef, int cOff, float smoothing,
+                                        float[] rowLoss, int lOff, float[] grad, int gOff, int rows, int cols) {
+        RowOps.softmaxCrossEntropy(x, xOff, target, tOff, coef, cOff, smoothing, rowLoss, lOff, grad, gOff, rows, cols);
+    }
+
     // softmaxBackwardRows: y[rows×cols], g[rows×cols] -> dx[rows×cols]
     @Override
     public void softmaxBackwardRows(float[] y, int yOff, float[] g, int gOff, float[] dx, int dxOff, int rows, int cols, boolean log) {

@@ -350,6 +350,36 @@ class Float32KernelsAgreementTest {
     }
 
     @Test
+    void fusedCrossEntropyAgreesWithItsReferenceOnAwkwardSizes() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (int cols : SIZES) {
+            if (cols == 0) continue;
+            for (float smoothing : new float[] {0f, 0.1f}) {
+                for (double shift : new double[] {0, 1e4}) {
+                    int rows = 5;
+                    float[] x = random(rnd, 3 + rows * cols, -5, 5);
+                    for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] * 4 + shift);
+                    long[] t = new long[rows + 1];
+                    float[] coef = new float[rows + 2];
+                    for (int r = 0; r < rows; r++) {
+                        t[1 + r] = rnd.nextInt(cols);
+                        coef[2 + r] = (float) rnd.nextDouble();
+                    }
+                    float[] l1 = new float[rows + 1], l2 = new float[rows + 1], g1 = new float[rows * cols + 4], g2 = new float[rows * cols + 4];
+                    REF.softmaxCrossEntropyRows(x, 3, t, 1, coef, 2, smoothing, l1, 1, g1, 4, rows, cols);
+                    vec.softmaxCrossEntropyRows(x, 3, t, 1, coef, 2, smoothing, l2, 1, g2, 4, rows, cols);
+                    String what = "cross entropy cols=" + cols + " eps=" + smoothing + " shift=" + shift;
+                    assertClose(what + " loss", l1, l2, 1e-5, 1e-5);
+                    assertClose(what + " grad", g1, g2, 1e-5, 1e-6);
+                    float[] l3 = new float[rows + 1];
+                    vec.softmaxCrossEntropyRows(x, 3, t, 1, coef, 2, smoothing, l3, 1, null, 0, rows, cols);
+                    assertClose(what + " loss without grad", l2, l3, 0, 0);
+                }
+            }
+        }
+    }
+
+    @Test
     void softmaxOfARowWithNaNIsNaNInBoth() {
         float[] x = {1, 2, Float.NaN, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
         for (boolean log : new boolean[] {false, true}) {
