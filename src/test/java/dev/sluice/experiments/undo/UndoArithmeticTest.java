@@ -27,8 +27,8 @@ class UndoArithmeticTest {
 
     /**
      * Shortened pipeline (2,000 pretraining steps, α ∈ {0.3, 0.8}): the unlearned model relearns under attack, UNDO's
-     * distilled student does not, within a margin. Full run (seed 0): unlearn-only 0.360, UNDO α=0.8 0.086,
-     * data-filtered 0.068.
+     * distilled student does not, within a margin. Full run (seed 0): unlearn-only 0.338, UNDO α=0.8 0.073,
+     * data-filtered 0.067.
      */
     @Test
     void undoResistsRelearningWhereUnlearningAloneDoesNot(@TempDir Path dir) throws Exception {
