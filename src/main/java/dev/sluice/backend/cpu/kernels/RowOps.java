@@ -402,7 +402,12 @@ final class RowOps {
         for (int end = S.loopBound(n); i < end; i += V) a0 = a0.add(FloatVector.fromArray(S, x, nb + i));
         if (i < n) a0 = a0.add(FloatVector.fromArray(S, x, nb + i, S.indexInRange(i, n)));
         // the rest of this row's output (fewer than 4 vectors)
-        for (int end = S.loopBound(n); rest < end; rest += V) normalizeAffineAt(x, xb, gamma, beta, y, yb, rest, m, s);
+        // written out, not normalizeAffineAt: this loop runs a few times per row, too rarely for the JIT to inline the
+        // call, and vectors passed to a call that is not inlined are boxed (same arithmetic, same bits)
+        for (int end = S.loopBound(n); rest < end; rest += V) {
+            FloatVector.fromArray(S, x, xb + rest).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, rest))
+                    .add(FloatVector.fromArray(S, beta, rest)).intoArray(y, yb + rest);
+        }
         if (rest < n) {
             VectorMask<Float> k = S.indexInRange(rest, n);
             FloatVector.fromArray(S, x, xb + rest, k).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, rest, k))
