@@ -369,7 +369,7 @@ final class RowOps {
             if (affine && hasNext) {
                 total = normalizeAffineSumNext(x, xb, gamma, beta, y, yb, cols, mu, inv);
             } else {
-                if (affine) normalizeAffine(x, xb, gamma, beta, y, yb, cols, mu, inv);
+                if (affine) normalizeAffine(x, xb, gamma, beta, y, yb, 0, cols, mu, inv);
                 else normalizeGeneral(x, xb, gamma, beta, y, yb, cols, mu, inv);
                 if (hasNext) total = sum(x, xb + cols, cols);
             }
@@ -401,18 +401,9 @@ final class RowOps {
         int rest = i;
         for (int end = S.loopBound(n); i < end; i += V) a0 = a0.add(FloatVector.fromArray(S, x, nb + i));
         if (i < n) a0 = a0.add(FloatVector.fromArray(S, x, nb + i, S.indexInRange(i, n)));
-        // the rest of this row's output (fewer than 4 vectors)
-        // written out, not normalizeAffineAt: this loop runs a few times per row, too rarely for the JIT to inline the
-        // call, and vectors passed to a call that is not inlined are boxed (same arithmetic, same bits)
-        for (int end = S.loopBound(n); rest < end; rest += V) {
-            FloatVector.fromArray(S, x, xb + rest).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, rest))
-                    .add(FloatVector.fromArray(S, beta, rest)).intoArray(y, yb + rest);
-        }
-        if (rest < n) {
-            VectorMask<Float> k = S.indexInRange(rest, n);
-            FloatVector.fromArray(S, x, xb + rest, k).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, rest, k))
-                    .add(FloatVector.fromArray(S, beta, rest, k)).intoArray(y, yb + rest, k);
-        }
+        // the rest of this row's output (fewer than 4 vectors). Scalars, not the broadcast vectors, cross the call: it
+        // runs too rarely to be inlined, and a vector passed to a call that is not inlined is boxed
+        if (rest < n) normalizeAffine(x, xb, gamma, beta, y, yb, rest, n, mu, inv);
         return sumLanes(a0.add(a1).add(a2.add(a3)));
     }
 
@@ -423,10 +414,11 @@ final class RowOps {
                 .add(FloatVector.fromArray(S, beta, j)).intoArray(y, yb + j);
     }
 
-    /** y[n] = (x − mu)·inv·gamma + beta: the common case, without per-vector null checks. */
-    private static void normalizeAffine(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int n, float mu, float inv) {
+    /** y[from .. n) = (x − mu)·inv·gamma + beta: the common case, without per-vector null checks. */
+    private static void normalizeAffine(float[] x, int xb, float[] gamma, float[] beta, float[] y, int yb, int from, int n,
+                                        float mu, float inv) {
         FloatVector m = FloatVector.broadcast(S, mu), s = FloatVector.broadcast(S, inv);
-        int i = 0;
+        int i = from;
         for (int end = S.loopBound(n); i < end; i += V) {
             FloatVector.fromArray(S, x, xb + i).sub(m).mul(s).mul(FloatVector.fromArray(S, gamma, i))
                     .add(FloatVector.fromArray(S, beta, i)).intoArray(y, yb + i);
