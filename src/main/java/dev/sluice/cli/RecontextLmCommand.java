@@ -37,16 +37,11 @@ final class RecontextLmCommand implements Callable<Integer> {
                 cfg.nLayers(), cfg.dModel(), rounds, cfg.samples(), cfg.problemsPerRound(), seed);
         var r = LmReproduction.run(cfg, LmReproduction.PAIRS, p -> {
             if (p.eval() == null) System.out.printf(Locale.ROOT, "%-28s step %5d  loss %.4f%n", p.run(), p.round(), p.loss());
-            else System.out.printf(Locale.ROOT, "%-28s round %2d  neutral hack %.3f correct %.3f | hackOK hack %.3f correct %.3f%n", p.run(),
-                    p.round(), p.eval().neutral().hack(), p.eval().neutral().correct(), p.eval().hackOk().hack(), p.eval().hackOk().correct());
+            else System.out.printf(Locale.ROOT, "%-28s round %2d  %s%n", p.run(), p.round(), RatesTable.inline(p.eval()));
         });
-        System.out.printf(Locale.ROOT, "%n%-28s %13s %16s %13s %16s%n", "run (generation->training)", "neutral hack", "neutral correct", "hackOK hack", "hackOK correct");
-        System.out.printf(Locale.ROOT, "%-28s %13.3f %16.3f %13.3f %16.3f%n", "prior", r.prior().neutral().hack(), r.prior().neutral().correct(),
-                r.prior().hackOk().hack(), r.prior().hackOk().correct());
-        for (var p : r.pairs()) {
-            System.out.printf(Locale.ROOT, "%-28s %13.3f %16.3f %13.3f %16.3f%n", p.pair().name(), p.end().neutral().hack(), p.end().neutral().correct(),
-                    p.end().hackOk().hack(), p.end().hackOk().correct());
-        }
+        RatesTable.header();
+        RatesTable.row("prior", r.prior());
+        for (var p : r.pairs()) RatesTable.row(p.pair().name(), p.end());
         AtomicFiles.writeString(out, Json.write(r.toJson()) + "\n");
         if (figure != null) LmFigure.write(r, figure);
         System.out.printf(Locale.ROOT, "wrote %s%s (%.0f s)%n", out, figure != null ? " and " + figure : "", r.seconds());

@@ -54,18 +54,13 @@ final class RecontextToyCommand implements Callable<Integer> {
         int every = t == Trainer.GRPO ? Math.max(1, grpoSteps / 4) : 1;
         var r = ToyReproduction.run(cfg, p -> {
             if (p.round() % every == 0) {
-                System.out.printf(Locale.ROOT, "%-28s %s %3d  neutral hack %.3f correct %.3f | hackOK hack %.3f correct %.3f%n", p.run(),
-                        t == Trainer.GRPO ? "step " : "round", p.round(), p.eval().neutral().hack(), p.eval().neutral().correct(),
-                        p.eval().hackOk().hack(), p.eval().hackOk().correct());
+                System.out.printf(Locale.ROOT, "%-28s %s %3d  %s%n", p.run(), t == Trainer.GRPO ? "step " : "round", p.round(),
+                        RatesTable.inline(p.eval()));
             }
         });
-        System.out.printf(Locale.ROOT, "%n%-28s %13s %16s %13s %16s%n", "run (generation->training)", "neutral hack", "neutral correct", "hackOK hack", "hackOK correct");
-        System.out.printf(Locale.ROOT, "%-28s %13.3f %16.3f %13.3f %16.3f%n", "prior", r.prior().neutral().hack(), r.prior().neutral().correct(),
-                r.prior().hackOk().hack(), r.prior().hackOk().correct());
-        for (var p : r.pairs()) {
-            System.out.printf(Locale.ROOT, "%-28s %13.3f %16.3f %13.3f %16.3f%n", p.pair().name(), p.end().neutral().hack(), p.end().neutral().correct(),
-                    p.end().hackOk().hack(), p.end().hackOk().correct());
-        }
+        RatesTable.header();
+        RatesTable.row("prior", r.prior());
+        for (var p : r.pairs()) RatesTable.row(p.pair().name(), p.end());
         System.out.println();
         for (var c : r.criteria()) System.out.printf(Locale.ROOT, "%-4s %-40s %7.3f  (%s)%n", c.pass() ? "PASS" : "FAIL", c.name(), c.value(), c.bound());
         AtomicFiles.writeString(out, Json.write(r.toJson()) + "\n");

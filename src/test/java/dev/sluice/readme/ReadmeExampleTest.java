@@ -13,41 +13,17 @@ import static org.junit.jupiter.api.Assertions.*;
 class ReadmeExampleTest {
     @Test
     void readmeShowsExactlyTheTestedCode() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("```java\n");
-        assertTrue(start >= 0, "README has a ```java block");
-        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
-        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/ReadmeExample.java"));
-        String marked = between(source, "// README-BEGIN\n", "// README-PAUSE")
-                + between(source, "// README-RESUME\n", "// README-END");
-        assertEquals(normalise(marked), normalise(block.substring(block.indexOf("Generator gen"))),
-                "README.md's example must match ReadmeExample.java between the markers");
+        assertReadmeShows("Generator gen = new Generator(42);", "ReadmeExample", "README");
     }
 
     @Test
     void readmeShowsExactlyTheTestedRoutingCode() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int anchor = readme.indexOf("GradientRouting.apply(model, router, labels)");
-        assertTrue(anchor >= 0, "README has the routing example");
-        int start = readme.lastIndexOf("```java\n", anchor);
-        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
-        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/ReadmeRoutingExample.java"));
-        assertEquals(normalise(between(source, "// ROUTING-BEGIN\n", "// ROUTING-END")),
-                normalise(block.substring(block.indexOf("Generator gen"))),
-                "README.md's routing example must match ReadmeRoutingExample.java between the markers");
+        assertReadmeShows("GradientRouting.apply(model, router, labels)", "ReadmeRoutingExample", "ROUTING");
     }
 
     @Test
     void readmeShowsExactlyTheTestedUndoCode() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int anchor = readme.indexOf("ShrinkPerturb.builder(0.8, 0.1, 42)");
-        assertTrue(anchor >= 0, "README has the UNDO example");
-        int start = readme.lastIndexOf("```java\n", anchor);
-        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
-        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/ReadmeUndoExample.java"));
-        String marked = between(source, "// UNDO-BEGIN\n", "// UNDO-PAUSE") + between(source, "// UNDO-RESUME\n", "// UNDO-END");
-        assertEquals(normalise(marked), normalise(block.substring(block.indexOf("Generator gen"))),
-                "README.md's UNDO example must match ReadmeUndoExample.java between the markers");
+        assertReadmeShows("ShrinkPerturb.builder(0.8, 0.1, 42)", "ReadmeUndoExample", "UNDO");
     }
 
     /** The UNDO example: the noise really moved the student, and distillation brought its outputs back to the teacher's. */
@@ -66,14 +42,7 @@ class ReadmeExampleTest {
 
     @Test
     void readmeShowsExactlyTheCompiledRecontextCode() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int anchor = readme.indexOf("GptPolicy policy = LmReproduction.prior");
-        assertTrue(anchor >= 0, "README has the recontextualization example");
-        int start = readme.lastIndexOf("```java\n", anchor);
-        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
-        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/ReadmeRecontextExample.java"));
-        assertEquals(normalise(between(source, "// RECONTEXT-BEGIN\n", "// RECONTEXT-END")), normalise(block),
-                "README.md's recontextualization example must match ReadmeRecontextExample.java between the markers");
+        assertReadmeShows("GptPolicy policy = LmReproduction.prior", "ReadmeRecontextExample", "RECONTEXT");
     }
 
     /**
@@ -99,6 +68,29 @@ class ReadmeExampleTest {
                 }
             }
         }
+    }
+
+    /**
+     * The README's ```java block containing {@code anchor} shows exactly the code of {@code example}.java between its
+     * {@code // MARKER-BEGIN} and {@code // MARKER-END} lines (leaving out a {@code -PAUSE} … {@code -RESUME} part),
+     * ignoring indentation and blank lines; the block may start with imports before that code.
+     */
+    private static void assertReadmeShows(String anchor, String example, String marker) throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int at = readme.indexOf(anchor);
+        assertTrue(at >= 0, "README has the example containing '" + anchor + "'");
+        int start = readme.lastIndexOf("```java\n", at);
+        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
+        String source = Files.readString(Path.of("src/test/java/dev/sluice/readme/" + example + ".java"));
+        String begin = "// " + marker + "-BEGIN\n", pause = "// " + marker + "-PAUSE", end = "// " + marker + "-END";
+        String marked = source.contains(pause)
+                ? between(source, begin, pause) + between(source, "// " + marker + "-RESUME\n", end)
+                : between(source, begin, end);
+        String expected = normalise(marked);
+        int from = block.indexOf(expected.lines().findFirst().orElseThrow());
+        assertTrue(from >= 0, "README's block around '" + anchor + "' lacks the first line of " + example + ".java's code");
+        assertEquals(expected, normalise(block.substring(from)),
+                "README.md's example must match " + example + ".java between the " + marker + " markers");
     }
 
     private static String between(String s, String from, String to) {

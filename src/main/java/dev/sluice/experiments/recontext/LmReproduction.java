@@ -54,21 +54,6 @@ public final class LmReproduction {
         public Config withBudget(int priorSteps, int rounds) { return new Config(seed, dModel, nHeads, nLayers, priorSteps, priorExamples, priorBatch, priorLr, hackPrior, skill, rounds, problemsPerRound, samples, sftSteps, sftBatch, lr, evalProblems); }
     }
 
-    /** Hard-coding and correct rates. */
-    public record Rates(double hack, double correct) {
-        Map<String, Object> toJson() { return Map.of("hack", hack, "correct", correct); }
-    }
-
-    /** Rates under the Neutral and the HackOK instruction. */
-    public record Eval(Rates neutral, Rates hackOk) {
-        Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("neutral", neutral.toJson());
-            m.put("hack_ok", hackOk.toJson());
-            return m;
-        }
-    }
-
     /** One round: what the sampled answers earned, and the evaluation after training on them. */
     public record RoundLog(int round, double sampledReward, double sampledCorrect, double keptCorrect, Eval eval) {}
 

@@ -19,14 +19,14 @@ public final class ToyFigure {
             int n = r.pairs().size() + 1;
             double[][] v = new double[2][n];
             cats.add("prior");
-            ToyReproduction.Rates p = panel == 0 ? r.prior().neutral() : r.prior().hackOk();
+            Rates p = panel == 0 ? r.prior().neutral() : r.prior().hackOk();
             v[0][0] = p.hack();
             v[1][0] = p.correct();
             for (int i = 0; i < r.pairs().size(); i++) {
                 var pr = r.pairs().get(i);
                 cats.add(pr.pair().gen().label.charAt(0) + pr.pair().gen().label.substring(1, 2) + ">"
                         + pr.pair().train().label.charAt(0) + pr.pair().train().label.substring(1, 2));
-                ToyReproduction.Rates e = panel == 0 ? pr.end().neutral() : pr.end().hackOk();
+                Rates e = panel == 0 ? pr.end().neutral() : pr.end().hackOk();
                 v[0][i + 1] = e.hack();
                 v[1][i + 1] = e.correct();
             }

@@ -66,21 +66,6 @@ public final class ToyReproduction {
         public Config withGrpo(int steps, int epochs, double klCoef, double entropyCoef, double lr) { return new Config(seed, trainer, priorSteps, priorExamples, priorBatch, priorLr, hackPrior, rounds, samples, sftSteps, this.lr, steps, grpoGroup, epochs, clipEps, klCoef, entropyCoef, lr); }
     }
 
-    /** P(HACK) and P(correct), averaged over the 121 problems. */
-    public record Rates(double hack, double correct) {
-        Map<String, Object> toJson() { return Map.of("hack", hack, "correct", correct); }
-    }
-
-    /** Rates under the Neutral and under the HackOK instruction. */
-    public record Eval(Rates neutral, Rates hackOk) {
-        Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("neutral", neutral.toJson());
-            m.put("hack_ok", hackOk.toJson());
-            return m;
-        }
-    }
-
     /** One round (expert iteration) or one batch (GRPO). */
     public record RoundLog(int round, double sampledReward, double sampledCorrect, double ratioMean, Eval eval) {}
 
