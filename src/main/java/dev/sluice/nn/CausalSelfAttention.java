@@ -73,7 +73,7 @@ public final class CausalSelfAttention extends Module {
     static Tensor causalWeights(Tensor q, Tensor k) {
         // scale q ([.., Tq, hd]) rather than the scores ([.., Tq, Tk]): the same product, a smaller pass
         Tensor att = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
-        return att.maskedFill(causalMask(q.size(-2), k.size(-2)), Double.NEGATIVE_INFINITY).softmax(-1);
+        return att.maskedFill(causalMask(q.size(-2), k.size(-2)).to(att.device()), Double.NEGATIVE_INFINITY).softmax(-1);
     }
 
     /** Softmax(q·kᵀ/√hd) with the keys where {@code mask} is true excluded. */

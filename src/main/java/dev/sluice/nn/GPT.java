@@ -94,7 +94,7 @@ public final class GPT extends Module {
             if (start + t > cfg.contextLength()) {
                 throw new IllegalArgumentException("GPT: " + (start + t) + " positions exceed the context length " + cfg.contextLength());
             }
-            Tensor pos = Tensor.arange(start, start + t, 1, DType.INT64);
+            Tensor pos = Tensor.arange(start, start + t, 1, DType.INT64).to(tokens.device());
             Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(pos)));
             for (int i = 0; i < blocks.size(); i++) x = ((TransformerBlock) blocks.get(i)).forward(x, cache, i);
             return head.forward(lnF.forward(x));
@@ -117,8 +117,8 @@ public final class GPT extends Module {
                 }
             }
         }
-        Tensor m = Tensor.of(mask, b, 1, t, tk);
-        Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(Tensor.of(pos, b, t))));
+        Tensor m = Tensor.of(mask, b, 1, t, tk).to(tokens.device());
+        Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(Tensor.of(pos, b, t).to(tokens.device()))));
         for (int i = 0; i < blocks.size(); i++) x = ((TransformerBlock) blocks.get(i)).forward(x, cache, i, m);
         return head.forward(lnF.forward(x));
     }

@@ -74,9 +74,9 @@ public record ResponseScores(Tensor tokenLogProbs, Tensor mask, Tensor sum, Tens
                 mask[i * r + j] = 1;
             }
         }
-        Tensor m = Tensor.of(mask, b, r);
+        Tensor m = Tensor.of(mask, b, r).to(logits.device());
         Tensor logp = logits.logSoftmax(-1);                                                   // [B, R, V]
-        Tensor tokenLp = logp.gather(2, Tensor.of(targets, b, r, 1)).reshape(b, r).mul(m);
+        Tensor tokenLp = logp.gather(2, Tensor.of(targets, b, r, 1).to(logits.device())).reshape(b, r).mul(m);
         Tensor entropy = null;
         if (withEntropy) entropy = logp.exp().mul(logp).sum(2).neg().mul(m);
         return new ResponseScores(tokenLp, m, tokenLp.sum(1), entropy);

@@ -109,8 +109,8 @@ public final class Distillation {
             int rows = s.size(0);
             Tensor w = weights(name, mask, rows, s).contiguous();
             Tensor coef = w.mul(tau).contiguous();
-            Tensor rowLoss = Tensor.zeros(s.dtype(), rows).to(s.device());
-            grad = Tensor.zeros(s.dtype(), rows, vocab).to(s.device());
+            Tensor rowLoss = Creation.full(0, s.dtype(), s.device(), rows);
+            grad = Creation.full(0, s.dtype(), s.device(), rows, vocab);
             int code = switch (kind) {
                 case FORWARD_KL -> dev.sluice.backend.FusedReference.FORWARD_KL;
                 case REVERSE_KL -> dev.sluice.backend.FusedReference.REVERSE_KL;

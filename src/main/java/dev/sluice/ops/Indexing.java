@@ -44,7 +44,7 @@ public final class Indexing {
         Ops.backend(x).gather(Ops.view(x), d, Ops.view(idx), Ops.view(out));
         int[] inShape = x.shape();
         return Graph.record("gather", out, new Tensor[] {x}, new Tensor[] {idx},
-                (g, s) -> new Tensor[] {Tensor.zeros(g.dtype(), inShape).scatterAdd(d, s[0], g)});
+                (g, s) -> new Tensor[] {Creation.full(0, g.dtype(), g.device(), inShape).scatterAdd(d, s[0], g)});
     }
 
     public static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
@@ -76,7 +76,7 @@ public final class Indexing {
         Ops.backend(x).indexSelect(Ops.view(x), d, Ops.view(idx), Ops.view(out));
         int[] inShape = x.shape();
         return Graph.record("index_select", out, new Tensor[] {x}, new Tensor[] {idx}, (g, s) -> {
-            Tensor z = Tensor.zeros(g.dtype(), inShape);
+            Tensor z = Creation.full(0, g.dtype(), g.device(), inShape);
             Ops.backend(z).indexAdd(Ops.view(z), d, Ops.view(s[0]), Ops.view(g));
             return new Tensor[] {z};
         });
@@ -104,7 +104,7 @@ public final class Indexing {
                             + (lo < 0 ? lo : hi));
                 }
             }
-            Tensor classes = Tensor.arange(numClasses);
+            Tensor classes = Tensor.arange(numClasses).to(idx.device());
             return idx.unsqueeze(-1).eq(classes).to(DType.FLOAT32);
         }
     }

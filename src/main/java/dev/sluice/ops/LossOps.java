@@ -55,7 +55,7 @@ public final class LossOps {
             int n = x.size(0), c = x.size(1);
             Tensor weights = valid.to(x.dtype());
             Tensor coef = weights.div(weights.sum()).contiguous();
-            Tensor rowLoss = Tensor.zeros(x.dtype(), n).to(x.device());
+            Tensor rowLoss = Creation.full(0, x.dtype(), x.device(), n);
             // without a graph to record (evaluation, no-grad) only the loss is computed
             grad = wantGrad ? Ops.empty(x.dtype(), x.device(), n, c) : null;
             Tensor targets = safeTargets.to(dev.sluice.tensor.DType.INT64).contiguous();

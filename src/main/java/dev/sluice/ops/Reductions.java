@@ -125,7 +125,7 @@ public final class Reductions {
         if (x.dtype().isFloating()) {
             values = Graph.record(name, values, new Tensor[] {x}, new Tensor[] {indices}, (g, s) -> {
                 if (inShape.length == 0) return new Tensor[] {g.reshape()};
-                return new Tensor[] {Tensor.zeros(g.dtype(), inShape).scatterAdd(d, s[0], g)};
+                return new Tensor[] {Creation.full(0, g.dtype(), g.device(), inShape).scatterAdd(d, s[0], g)};
             });
         }
         if (!keepDim && x.dim() > 0) {

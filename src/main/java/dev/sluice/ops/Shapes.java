@@ -174,7 +174,7 @@ public final class Shapes {
         Tensor out = viewOf(t, shape, strides, v.offset() + start * v.strides()[d]);
         int[] inShape = t.shape();
         return Graph.record(name, out, new Tensor[] {t}, new Tensor[0], (g, s) -> {
-            Tensor z = dev.sluice.tensor.Tensor.zeros(g.dtype(), inShape);
+            Tensor z = Creation.full(0, g.dtype(), g.device(), inShape);
             z.slice(d, start, start + (length - 1) * step + 1, step).copy_(g);
             return new Tensor[] {z};
         });
