@@ -29,6 +29,11 @@ final class GpuBench {
 
     /** The backend of cuda:0, or null after printing why it is unavailable. */
     static CudaBackend backendOrExplain() {
+        if (dev.sluice.backend.cuda.CudaAvailability.isEmulated()) {
+            System.err.println("GPU unavailable: cuda:0 is the CUDA emulator (SLUICE_CUDA=emulate), whose timings would "
+                    + "measure the CPU; bench gpu runs on a real GPU only");
+            return null;
+        }
         try {
             return CudaBackend.forDevice(0);
         } catch (UnsupportedOperationException | LinkageError e) {

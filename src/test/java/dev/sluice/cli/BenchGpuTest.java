@@ -11,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@code sluice bench gpu} without a GPU: one "GPU unavailable: reason" line on stderr and a non-zero exit status. */
+/**
+ * {@code sluice bench gpu} without a GPU, and on the CUDA emulator (whose timings would measure the CPU): one
+ * "GPU unavailable: reason" line on stderr and a non-zero exit status.
+ */
 class BenchGpuTest {
     @Test
     void withoutAGpuItSaysWhyAndExitsNonZero() {
-        Assumptions.assumeTrue(CudaAvailability.unavailableReason() != null, "a GPU is usable here");
+        Assumptions.assumeTrue(CudaAvailability.unavailableReason() != null || CudaAvailability.isEmulated(), "a GPU is usable here");
         PrintStream err = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int code;
@@ -29,5 +32,6 @@ class BenchGpuTest {
         assertEquals(GpuBench.UNAVAILABLE, code, text);
         assertTrue(text.startsWith("GPU unavailable: "), text);
         assertFalse(text.contains("Exception"), text);
+        if (CudaAvailability.isEmulated()) assertTrue(text.contains("CUDA emulator"), text);
     }
 }

@@ -8,12 +8,15 @@ import java.lang.foreign.SymbolLookup;
  * device is first asked for, so CPU-only use never touches JCuda or the driver.
  *
  * <p>The probe first opens {@code libcuda.so.1} through FFM (no driver: a clear reason without loading JCuda), then
- * loads JCuda's driver binding, calls {@code cuInit} and counts devices. {@code SLUICE_CUDA=off} disables CUDA.
+ * loads JCuda's driver binding, calls {@code cuInit} and counts devices. {@code SLUICE_CUDA=off} disables CUDA;
+ * {@code SLUICE_CUDA=emulate} (or the system property {@code sluice.cuda=emulate}) makes cuda:0 the
+ * {@link EmulatedGpu}: the kernels run on the CPU, for tests on machines without a GPU.
  */
 public final class CudaAvailability {
     private static boolean probed;
     private static String reason;   // null when available
     private static int deviceCount;
+    private static boolean emulated;
 
     private CudaAvailability() {}
 
@@ -31,10 +34,27 @@ public final class CudaAvailability {
     /** Number of CUDA devices (0 when unavailable). */
     public static synchronized int deviceCount() { return isAvailable() ? deviceCount : 0; }
 
+    /** Whether cuda:0 is the CPU emulator ({@code SLUICE_CUDA=emulate}) rather than a GPU. */
+    public static synchronized boolean isEmulated() {
+        unavailableReason();
+        return emulated;
+    }
+
     private static String probe() {
         String setting = System.getenv("SLUICE_CUDA");
+        if (setting == null) setting = System.getProperty("sluice.cuda");
         if (setting != null && (setting.equals("0") || setting.equalsIgnoreCase("off"))) {
             return "CUDA is disabled by SLUICE_CUDA=" + setting;
+        }
+        if (setting != null && setting.equalsIgnoreCase("emulate")) {
+            try {
+                CudaEmulatorLibrary.open();
+            } catch (IllegalStateException e) {
+                return "SLUICE_CUDA=emulate, but " + e.getMessage();
+            }
+            emulated = true;
+            deviceCount = 1;
+            return null;
         }
         String driver = driverLibraryProblem();
         if (driver != null) return driver;

@@ -10,7 +10,6 @@ import dev.sluice.backend.UnaryOp;
 import dev.sluice.backend.View;
 import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Device;
-import jcuda.Pointer;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -78,7 +77,7 @@ public final class CudaBackend implements Backend {
         ctx.makeCurrent();
         long bytes = Math.max(1L, n) * dtype.itemSize();
         long address = ctx.allocator().allocate(bytes);
-        CudaDriver.memsetZero(address, bytes, ctx.stream());
+        ctx.driver().memsetZero(address, bytes);
         return new CudaStorage(this, dtype, n, address);
     }
 
@@ -89,22 +88,22 @@ public final class CudaBackend implements Backend {
     public Storage fromArray(Object a) {
         ctx.makeCurrent();
         DType dtype;
-        Pointer src;
+        Object src;
         int n;
         switch (a) {
-            case float[] x -> { dtype = DType.FLOAT32; src = Pointer.to(x); n = x.length; }
-            case double[] x -> { dtype = DType.FLOAT64; src = Pointer.to(x); n = x.length; }
-            case int[] x -> { dtype = DType.INT32; src = Pointer.to(x); n = x.length; }
-            case long[] x -> { dtype = DType.INT64; src = Pointer.to(x); n = x.length; }
+            case float[] x -> { dtype = DType.FLOAT32; src = x; n = x.length; }
+            case double[] x -> { dtype = DType.FLOAT64; src = x; n = x.length; }
+            case int[] x -> { dtype = DType.INT32; src = x; n = x.length; }
+            case long[] x -> { dtype = DType.INT64; src = x; n = x.length; }
             case boolean[] x -> {
                 byte[] b = new byte[x.length];
                 for (int i = 0; i < b.length; i++) b[i] = (byte) (x[i] ? 1 : 0);
-                dtype = DType.BOOL; src = Pointer.to(b); n = x.length;
+                dtype = DType.BOOL; src = b; n = x.length;
             }
             default -> throw new IllegalArgumentException("fromArray: unsupported Java array type " + a.getClass().getSimpleName());
         }
         CudaStorage s = (CudaStorage) allocate(dtype, n);
-        if (n > 0) CudaDriver.copyHostToDevice(s.address(), src, (long) n * dtype.itemSize());
+        if (n > 0) ctx.driver().copyHostToDevice(s.address(), src, (long) n * dtype.itemSize());
         return s;
     }
 
@@ -114,16 +113,14 @@ public final class CudaBackend implements Backend {
         View d = dense(src);
         int n = d.numel();
         long bytes = (long) n * d.dtype().itemSize();
-        Object out;
-        Pointer dst;
-        switch (d.dtype()) {
-            case FLOAT32 -> { float[] x = new float[n]; out = x; dst = Pointer.to(x); }
-            case FLOAT64 -> { double[] x = new double[n]; out = x; dst = Pointer.to(x); }
-            case INT32 -> { int[] x = new int[n]; out = x; dst = Pointer.to(x); }
-            case INT64 -> { long[] x = new long[n]; out = x; dst = Pointer.to(x); }
-            default -> { byte[] x = new byte[n]; out = x; dst = Pointer.to(x); }
-        }
-        if (n > 0) CudaDriver.copyDeviceToHost(dst, addr(d), bytes);
+        Object out = switch (d.dtype()) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            default -> new byte[n];
+        };
+        if (n > 0) ctx.driver().copyDeviceToHost(out, addr(d), bytes);
         if (out instanceof byte[] b) {
             boolean[] r = new boolean[n];
             for (int i = 0; i < n; i++) r[i] = b[i] != 0;

@@ -1,20 +1,14 @@
 package dev.sluice.backend.cuda;
 
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUstream;
-
 /**
- * One GPU as Sluice uses it: the device's primary context, one stream on which every kernel, copy and cuBLAS call is
- * enqueued in program order, a caching allocator, the kernels module and (when it loads) a cuBLAS handle.
+ * One GPU as Sluice uses it: its driver ({@link JCudaGpu}: primary context and one stream on which every kernel, copy
+ * and cuBLAS call is enqueued in program order; or the {@link EmulatedGpu}), a caching allocator, the kernels'
+ * signatures and (when it loads, on a real GPU) a cuBLAS handle.
  */
 final class CudaContext {
     final int ordinal;
-    final String name;
-    final int computeMajor, computeMinor;
     final long totalMemory;
-    private final CUcontext context;
-    private final CUstream stream;
+    private final GpuDriver driver;
     private final CachingAllocator allocator;
     private final CudaModule module;
     private final Cublas cublas;
@@ -24,27 +18,10 @@ final class CudaContext {
 
     CudaContext(int ordinal) {
         this.ordinal = ordinal;
-        CUdevice device = CudaDriver.device(ordinal);
-        name = CudaDriver.name(device);
-        computeMajor = CudaDriver.attribute(device, jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
-        computeMinor = CudaDriver.attribute(device, jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
-        totalMemory = CudaDriver.totalMemory(device);
-        context = CudaDriver.retainPrimaryContext(device);
-        stream = CudaDriver.createStream();
-        allocator = new CachingAllocator(new DeviceMemory() {
-            @Override
-            public long malloc(long bytes) {
-                try {
-                    return CudaDriver.malloc(bytes);
-                } catch (jcuda.CudaException e) {
-                    if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) throw new OutOfDeviceMemory(e.getMessage());
-                    throw e;
-                }
-            }
-
-            @Override
-            public void free(long address) { CudaDriver.free(address); }
-        }, () -> {
+        module = new CudaModule();
+        driver = CudaAvailability.isEmulated() ? new EmulatedGpu(module.signatures()) : new JCudaGpu(ordinal, module.bytes());
+        totalMemory = driver.totalMemory();
+        allocator = new CachingAllocator(driver, () -> {
             System.gc();
             try {
                 Thread.sleep(20);   // let the cleaner thread queue the blocks of unreachable tensors
@@ -52,27 +29,30 @@ final class CudaContext {
                 Thread.currentThread().interrupt();
             }
         });
-        module = new CudaModule();
         mathMode = Cublas.mathMode();
         Cublas c = null;
         String problem = null;
         long handle = 0;
-        try {
-            c = Cublas.load();
-            handle = c.createHandle(CudaDriver.handle(stream), mathMode);
-        } catch (RuntimeException e) {
-            problem = e.getMessage();
-            c = null;
-            System.err.println("sluice: " + problem + "; matrix products use Sluice's own GEMM kernel");
+        if (driver.cublasStream() == 0) {
+            problem = "cuBLAS does not run on the CUDA emulator";
+        } else {
+            try {
+                c = Cublas.load();
+                handle = c.createHandle(driver.cublasStream(), mathMode);
+            } catch (RuntimeException e) {
+                problem = e.getMessage();
+                c = null;
+                System.err.println("sluice: " + problem + "; matrix products use Sluice's own GEMM kernel");
+            }
         }
         cublas = c;
         cublasHandle = handle;
         cublasProblem = problem;
     }
 
-    void makeCurrent() { CudaDriver.makeCurrent(context); }
+    GpuDriver driver() { return driver; }
 
-    CUstream stream() { return stream; }
+    void makeCurrent() { driver.makeCurrent(); }
 
     CachingAllocator allocator() { return allocator; }
 
@@ -85,10 +65,12 @@ final class CudaContext {
 
     String cublasProblem() { return cublasProblem; }
 
-    void synchronize() { CudaDriver.synchronize(stream); }
+    void synchronize() { driver.synchronize(); }
 
     String describe() {
-        return "cuda:" + ordinal + " " + name + " (sm_" + computeMajor + computeMinor + ", " + (totalMemory >> 20) + " MiB), cuBLAS: "
+        String device = driver instanceof EmulatedGpu ? driver.name() + ", " + (totalMemory >> 20) + " MiB limit"
+                : driver.name() + " (sm_" + driver.computeMajor() + driver.computeMinor() + ", " + (totalMemory >> 20) + " MiB)";
+        return "cuda:" + ordinal + " " + device + ", cuBLAS: "
                 + (cublas != null ? cublas.library + " (" + mathMode + ")" : "none, own GEMM kernel (" + cublasProblem + ")");
     }
 }

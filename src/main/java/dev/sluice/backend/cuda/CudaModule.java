@@ -1,32 +1,31 @@
 package dev.sluice.backend.cuda;
 
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUmodule;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.Map;
 
-/** The kernels of sluice.fatbin (built by native/build, committed as a resource) loaded into one context. */
+/** The kernels of sluice.fatbin (built by native/build, committed as a resource) and their parameter signatures. */
 final class CudaModule {
     static final String RESOURCE = "sluice.fatbin";
 
-    private final CUmodule module;
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final byte[] image;
     private final Map<String, String> signatures;
 
     CudaModule() {
-        byte[] image = image();
+        image = image();
         signatures = KernelSignature.parse(image);
-        module = CudaDriver.loadModule(image);
     }
 
     /** The kernel's parameter letters from the fatbin's PTX (see {@link KernelSignature}), or null. */
     String signature(String kernel) { return signatures.get(kernel); }
 
+    /** Every kernel of the fatbin with its signature. */
+    Map<String, String> signatures() { return signatures; }
+
     /** The fatbin's bytes (SASS for sm_80 and sm_90, PTX for compute_90). */
+    byte[] bytes() { return image; }
+
     static byte[] image() {
         try (InputStream in = CudaModule.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("resource " + RESOURCE + " is missing: run native/build");
@@ -34,9 +33,5 @@ final class CudaModule {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    synchronized CUfunction function(String name) {
-        return functions.computeIfAbsent(name, n -> CudaDriver.function(module, n));
     }
 }

@@ -57,7 +57,7 @@ final class KernelSignature {
         return sb.toString();
     }
 
-    /** The letters of a launch's Java arguments (as {@link CudaLauncher#param} passes them). */
+    /** The letters of a launch's Java arguments (as the drivers pass them). */
     static String of(Object... args) {
         StringBuilder sb = new StringBuilder(args.length);
         for (Object a : args) {
