@@ -1,8 +1,10 @@
 package dev.sluice.cli;
 
+import dev.sluice.backend.cuda.CudaBackend;
 import dev.sluice.experiments.FashionMnistTraining;
 import dev.sluice.io.AtomicFiles;
 import dev.sluice.io.Json;
+import dev.sluice.tensor.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-limit", description = "Evaluate on only the first N test images (0 = all 10000).")
     int testLimit = 0;
 
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "cpu (default), cuda or cuda:N; SLUICE_CUDA=emulate makes cuda:0 the CPU emulator of the CUDA kernels.")
+    String device = "cpu";
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON to FILE (atomically).")
     Path out;
 
@@ -53,10 +59,18 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("sluice train: unknown task '" + task + "'; available: fashion-mnist");
             return 2;
         }
+        Device on;
+        try {
+            on = Device.parse(device);
+            if (on.kind() == Device.Kind.CUDA) CudaBackend.forDevice(on.index());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            System.err.println("sluice train: " + e.getMessage());
+            return 2;
+        }
         var cfg = new FashionMnistTraining.Config(data, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit,
-                new int[] {512, 256});
-        System.out.printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %s%n",
-                data, epochs, batchSize, lr);
+                new int[] {512, 256}, on);
+        System.out.printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %s, on %s%n",
+                data, epochs, batchSize, lr, on);
         FashionMnistTraining.Result result;
         try {
             result = FashionMnistTraining.run(cfg, e -> System.out.printf(Locale.ROOT,

@@ -10,6 +10,7 @@ import dev.sluice.nn.Losses;
 import dev.sluice.nn.MLP;
 import dev.sluice.optim.AdamW;
 import dev.sluice.optim.LrSchedule;
+import dev.sluice.tensor.Device;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
@@ -33,23 +34,27 @@ public final class FashionMnistTraining {
     /**
      * @param trainLimit use only the first N training images (0 = all); for quick runs and CI
      * @param testLimit  evaluate on only the first N test images (0 = all)
+     * @param device     where the model trains: the data stays on the CPU and each batch is copied there
      */
     public record Config(Path dataDir, int epochs, int batchSize, double lr, double weightDecay, long seed,
-                         int trainLimit, int testLimit, int[] hiddenSizes) {
+                         int trainLimit, int testLimit, int[] hiddenSizes, Device device) {
         public Config {
             if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
             if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
             if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
             if (trainLimit < 0 || testLimit < 0) throw new IllegalArgumentException("limits must be >= 0");
+            java.util.Objects.requireNonNull(device, "device");
         }
 
         /** The defaults of {@code sluice train fashion-mnist}. */
         public static Config defaults() {
-            return new Config(FashionMnist.defaultDirectory(), 5, 128, 1e-3, 1e-4, 0, 0, 0, new int[] {512, 256});
+            return new Config(FashionMnist.defaultDirectory(), 5, 128, 1e-3, 1e-4, 0, 0, 0, new int[] {512, 256}, Device.CPU);
         }
 
-        public Config withEpochs(int e) { return new Config(dataDir, e, batchSize, lr, weightDecay, seed, trainLimit, testLimit, hiddenSizes); }
-        public Config withLimits(int train, int test) { return new Config(dataDir, epochs, batchSize, lr, weightDecay, seed, train, test, hiddenSizes); }
+        public Config withEpochs(int e) { return new Config(dataDir, e, batchSize, lr, weightDecay, seed, trainLimit, testLimit, hiddenSizes, device); }
+        public Config withLimits(int train, int test) { return new Config(dataDir, epochs, batchSize, lr, weightDecay, seed, train, test, hiddenSizes, device); }
+        public Config withHiddenSizes(int... sizes) { return new Config(dataDir, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit, sizes, device); }
+        public Config withDevice(Device d) { return new Config(dataDir, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit, hiddenSizes, d); }
     }
 
     /** One epoch's numbers: mean training loss and accuracy over the epoch's batches, test accuracy at its end. */
@@ -82,6 +87,7 @@ public final class FashionMnistTraining {
             json.put("learning_rate", config.lr());
             json.put("weight_decay", config.weightDecay());
             json.put("seed", config.seed());
+            json.put("device", config.device().toString());
             json.put("kernels", kernels);
             json.put("threads", threads);
             List<Object> perEpoch = new ArrayList<>();
@@ -112,7 +118,7 @@ public final class FashionMnistTraining {
         sizes[0] = train.inputs().size(1);
         System.arraycopy(cfg.hiddenSizes(), 0, sizes, 1, cfg.hiddenSizes().length);
         sizes[sizes.length - 1] = 10;
-        MLP model = new MLP(sizes, Activation.RELU, gen);
+        MLP model = new MLP(sizes, Activation.RELU, gen).to(cfg.device());
         AdamW optimizer = new AdamW(model.parameters(), cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
         DataLoader loader = new DataLoader(train, cfg.batchSize(), true, false, gen);
         // cosine decay to zero over the whole run: the last epochs take small steps, which is worth about a point of
@@ -128,14 +134,15 @@ public final class FashionMnistTraining {
             double lossSum = 0;
             long correct = 0, seen = 0;
             for (Batch batch : loader) {
-                Tensor logits = model.forward(batch.inputs());
-                Tensor loss = Losses.crossEntropy(logits, batch.targets());
+                Tensor targets = batch.targets().to(cfg.device());
+                Tensor logits = model.forward(batch.inputs().to(cfg.device()));
+                Tensor loss = Losses.crossEntropy(logits, targets);
                 optimizer.setLr(schedule.lr(step++));
                 optimizer.zeroGrad();
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item() * batch.size();
-                correct += countCorrect(logits.detach(), batch.targets());
+                correct += countCorrect(logits.detach(), targets);
                 seen += batch.size();
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -146,9 +153,9 @@ public final class FashionMnistTraining {
             progress.accept(stats);
         }
         double seconds = (System.nanoTime() - runStart) / 1e9;
-        return new Result(cfg, history, train.size(), test.size(), seconds,
-                dev.sluice.backend.cpu.CpuBackend.INSTANCE.float32Kernels().name(),
-                dev.sluice.backend.cpu.Parallel.threads());
+        String kernels = cfg.device().equals(Device.CPU) ? dev.sluice.backend.cpu.CpuBackend.INSTANCE.float32Kernels().name()
+                : dev.sluice.backend.cuda.CudaBackend.forDevice(cfg.device().index()).describe();
+        return new Result(cfg, history, train.size(), test.size(), seconds, kernels, dev.sluice.backend.cpu.Parallel.threads());
     }
 
     /** Accuracy of {@code model} on {@code data}, in eval mode without building a graph. */
@@ -157,7 +164,8 @@ public final class FashionMnistTraining {
         long correct = 0;
         try (var ignored = GradMode.noGrad()) {
             for (Batch batch : new DataLoader(data, 1000, false, false, null)) {
-                correct += countCorrect(model.forward(batch.inputs()), batch.targets());
+                Device d = model.device();
+                correct += countCorrect(model.forward(batch.inputs().to(d)), batch.targets().to(d));
             }
         }
         return (double) correct / data.size();

@@ -70,9 +70,10 @@ public final class Generation {
         model.eval();
         try (var ignored = GradMode.noGrad()) {
             KVCache cache = useCache ? model.newCache() : null;
+            dev.sluice.tensor.Device device = model.device();
             for (int step = 0, width = p; step < cfg.maxNewTokens(); step++, width++) {
-                Tensor logits = useCache && step > 0 ? model.forward(columns(seq, width - 1, width), pad, cache)
-                        : model.forward(columns(seq, 0, width), pad, cache);
+                Tensor window = useCache && step > 0 ? columns(seq, width - 1, width) : columns(seq, 0, width);
+                Tensor logits = model.forward(window.to(device), pad, cache);
                 float[] last = logits.select(1, logits.size(1) - 1).contiguous().toFloatArray(); // [B, V]
                 boolean any = false;
                 for (int i = 0; i < b; i++) {

@@ -48,7 +48,7 @@ public final class Linear extends Module {
      */
     public Linear withExtraOutputs(int extra, Generator gen) {
         requireNonNegative("withExtraOutputs", extra);
-        Linear wider = new Linear(inFeatures(), outFeatures() + extra, bias != null, gen);
+        Linear wider = new Linear(inFeatures(), outFeatures() + extra, bias != null, gen).to(weight.device());
         try (var ignored = GradMode.noGrad()) {
             wider.weight.narrow(0, 0, outFeatures()).copy_(weight);
             if (bias != null) wider.bias.narrow(0, 0, outFeatures()).copy_(bias);
@@ -62,7 +62,7 @@ public final class Linear extends Module {
      */
     public Linear withExtraInputs(int extra, Generator gen) {
         requireNonNegative("withExtraInputs", extra);
-        Linear wider = new Linear(inFeatures() + extra, outFeatures(), bias != null, gen);
+        Linear wider = new Linear(inFeatures() + extra, outFeatures(), bias != null, gen).to(weight.device());
         try (var ignored = GradMode.noGrad()) {
             wider.weight.narrow(1, 0, inFeatures()).copy_(weight);
             if (bias != null) wider.bias.copy_(bias);

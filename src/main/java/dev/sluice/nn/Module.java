@@ -258,6 +258,22 @@ public abstract class Module implements Cloneable {
         return (M) this;
     }
 
+    /**
+     * The device of this module's parameters (CPU for a module without any): where its inputs must be. After
+     * {@link #to} every parameter is there; a module whose parameters span devices is an error, said so here.
+     */
+    public dev.sluice.tensor.Device device() {
+        dev.sluice.tensor.Device d = null;
+        for (var e : namedParameters().entrySet()) {
+            if (d == null) d = e.getValue().device();
+            else if (!d.equals(e.getValue().device())) {
+                throw new IllegalStateException(getClass().getSimpleName() + ": parameters on " + d + " and " + e.getValue().device()
+                        + " (" + e.getKey() + "); move the whole module with to(device)");
+            }
+        }
+        return d == null ? dev.sluice.tensor.Device.CPU : d;
+    }
+
     /** Replaces the registered tensors through {@code move} (for {@link #to}). */
     void replaceRegisteredTensors(java.util.function.UnaryOperator<Tensor> move) {
         params.replaceAll((k, t) -> move.apply(t));

@@ -46,7 +46,7 @@ public record ResponseScores(Tensor tokenLogProbs, Tensor mask, Tensor sum, Tens
             for (int j = 0; j < prompts[i].length; j++) seq[i * t + pad[i] + j] = prompts[i][j];
             for (int j = 0; j < responses[i].length - 1; j++) seq[i * t + p + j] = responses[i][j];
         }
-        Tensor logits = model.forward(Tensor.of(seq, b, t), pad, null);   // [B, T, V]
+        Tensor logits = model.forward(Tensor.of(seq, b, t).to(model.device()), pad, null);   // [B, T, V]
         return fromLogits(logits.narrow(1, p - 1, r), responses, withEntropy);
     }
 

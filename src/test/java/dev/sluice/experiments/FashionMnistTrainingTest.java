@@ -52,7 +52,8 @@ class FashionMnistTrainingTest {
 
     @Test
     void missingDataSaysHowToInstallIt(@org.junit.jupiter.api.io.TempDir Path empty) {
-        var cfg = new FashionMnistTraining.Config(empty.resolve("nowhere"), 1, 128, 1e-3, 0, 0, 0, 0, new int[] {8});
+        var cfg = new FashionMnistTraining.Config(empty.resolve("nowhere"), 1, 128, 1e-3, 0, 0, 0, 0, new int[] {8},
+                dev.sluice.tensor.Device.CPU);
         var e = assertThrows(NoSuchFileException.class, () -> FashionMnistTraining.run(cfg, s -> {}));
         assertTrue(e.getMessage().contains("dataset-fashion-mnist"), e.getMessage());
         assertTrue(e.getMessage().contains("--data"), e.getMessage());

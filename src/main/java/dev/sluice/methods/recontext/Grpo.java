@@ -88,7 +88,7 @@ public final class Grpo {
                 if (ent != null) adv[i] += cfg.entropyCoef() * ent[i];
             }
         }
-        Tensor advantages = Tensor.of(toFloat(adv), n);
+        Tensor advantages = Tensor.of(toFloat(adv), n).to(oldLogProbs.device());
         double firstMean = Double.NaN, firstDev = Double.NaN, clipped = Double.NaN, loss = Double.NaN;
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             Objective o = objective(policy.score(trainPrompts, r.responses(), false), oldLogProbs, advantages, cfg.clipEps());

@@ -17,11 +17,13 @@ import java.util.Map;
 public final class LabelRouter implements Router<Tensor> {
     private final List<String> hookPoints;
     private final Tensor table; // [numLabels, width], row = mask of that label
+    private Tensor tableOnDevice; // the table on the device of the last labels
     private final int sequenceDims;
 
     private LabelRouter(List<String> hookPoints, Tensor table, int sequenceDims) {
         this.hookPoints = hookPoints;
         this.table = table;
+        this.tableOnDevice = table;
         this.sequenceDims = sequenceDims;
     }
 
@@ -33,7 +35,7 @@ public final class LabelRouter implements Router<Tensor> {
         if (labels.dim() != 1) {
             throw new IllegalArgumentException("LabelRouter: labels must have shape [batch], got " + Arrays.toString(labels.shape()));
         }
-        Tensor rows = table.indexSelect(0, labels); // [batch, width]; out-of-range labels fail there with the label
+        Tensor rows = tableOn(labels.device()).indexSelect(0, labels); // [batch, width]; out-of-range labels fail there
         int[] shape = new int[2 + sequenceDims];
         Arrays.fill(shape, 1);
         shape[0] = labels.size(0);
@@ -42,6 +44,12 @@ public final class LabelRouter implements Router<Tensor> {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String h : hookPoints) out.put(h, mask);
         return out;
+    }
+
+    /** The table on the labels' device (copied there once). */
+    private synchronized Tensor tableOn(dev.sluice.tensor.Device device) {
+        if (!tableOnDevice.device().equals(device)) tableOnDevice = table.to(device);
+        return tableOnDevice;
     }
 
     /** The [numLabels, width] mask table. */

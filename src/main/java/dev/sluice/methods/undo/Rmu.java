@@ -45,7 +45,7 @@ public final class Rmu {
     /** The RMU loss for one forget batch and one retain batch (inputs as the model's forward takes them). */
     public Tensor loss(Tensor forgetInputs, Tensor retainInputs) {
         Tensor hForget = capture(model, forgetInputs);
-        if (target == null) target = randomUnit(hForget.size(-1)).mul(steering);
+        if (target == null) target = randomUnit(hForget.size(-1)).mul(steering).to(hForget.device());
         Tensor forgetLoss = Losses.mse(hForget, target.expand(hForget.shape()));
         Tensor hRetain = capture(model, retainInputs);
         Tensor hFrozen;
