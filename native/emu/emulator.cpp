@@ -14,6 +14,8 @@
 #include "cuda_emu.h"
 #include "../all.cu"
 #include "selftest.cu"
+#include "fault_trap.h"
+#include "guarded_memory.h"
 
 #if !defined(__x86_64__)
 #include <ucontext.h>
@@ -103,8 +105,9 @@ Dim3 block_idx, block_dim, grid_dim;
 
 static Context scheduler;
 static std::vector<Fiber> fibers;
-static std::vector<char> stacks;
-static const size_t STACK_BYTES = 64 * 1024;
+// Fiber stacks: MAX_THREADS slots of a guard page (lowest address: stacks grow down) and STACK_BYTES, mapped once.
+static const size_t STACK_BYTES = 64 * 1024, STACK_SLOT = STACK_BYTES + PAGE, MAX_THREADS = 1024;
+static char* stacks = nullptr;
 static void (*invoke_kernel)(void* fn, void** params);
 static void* kernel_fn;
 static void** kernel_params;
@@ -211,11 +214,12 @@ static bool release_shuffles(const char* kernel, std::string& error) {
 
 static bool run_block(const char* kernel) {
     int n = (int) fibers.size();
-    std::vector<int> order(n);
+    static std::vector<int> order;  // static: a fault leaves run_block by siglongjmp, which runs no destructors
+    order.resize(n);
     for (int i = 0; i < n; i++) {
         Fiber& f = fibers[i];
         f.state = RUNNABLE;
-        prepare(f.context, stacks.data() + (size_t) i * STACK_BYTES, STACK_BYTES);
+        prepare(f.context, stacks + (size_t) i * STACK_SLOT + PAGE, STACK_BYTES);
     }
     for (int phase = 0;; phase++) {
         for (int i = 0; i < n; i++) order[i] = schedule_mode == 1 ? n - 1 - i : i;
@@ -308,6 +312,19 @@ static const KernelEntry* find(const char* name) {
 
 using namespace sl_emu;
 
+// The error for a memory fault during a launch: the kernel, the block and thread that faulted, and the address.
+static std::string describe_fault(const char* kernel) {
+    uintptr_t a = (uintptr_t) fault_address;
+    char head[256];
+    std::snprintf(head, sizeof head, "kernel %s, block (%u, %u, %u), thread %d: invalid memory access (%s) at 0x%lx: ",
+                  kernel, block_idx.x, block_idx.y, block_idx.z, current ? current->linear : -1,
+                  fault_signal == SIGBUS ? "SIGBUS" : "SIGSEGV", (unsigned long) a);
+    if (a >= (uintptr_t) stacks && a < (uintptr_t) stacks + MAX_THREADS * STACK_SLOT && (a - (uintptr_t) stacks) % STACK_SLOT < PAGE) {
+        return std::string(head) + "stack overflow of the thread's " + std::to_string(STACK_BYTES / 1024) + " KiB emulator stack";
+    }
+    return std::string(head) + describe_address(a);
+}
+
 extern "C" {
 
 // 0 on success; else -1 and sl_emu_last_error() says why.
@@ -330,13 +347,27 @@ int sl_emu_launch(const char* kernel, unsigned gx, unsigned gy, unsigned gz, uns
     kernel_params = params;
     grid_dim = {gx, gy, gz};
     block_dim = {bx, by, bz};
+    if (stacks == nullptr) {
+        void* m = mmap(nullptr, MAX_THREADS * STACK_SLOT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) {
+            last_error = "CUDA emulator: cannot map the fiber stacks";
+            return -1;
+        }
+        stacks = (char*) m;
+        for (size_t i = 0; i < MAX_THREADS; i++) mprotect(stacks + i * STACK_SLOT, PAGE, PROT_NONE);
+    }
     fibers.assign(threads, Fiber{});
-    if (stacks.size() < (size_t) threads * STACK_BYTES) stacks.resize((size_t) threads * STACK_BYTES);
     for (unsigned i = 0; i < threads; i++) {
         fibers[i].linear = (int) i;
         fibers[i].idx = {i % bx, (i / bx) % by, i / (bx * by)};
     }
     rng_state = schedule_seed * 0x9E3779B97F4A7C15ULL + 1;
+    FaultTrap trap;
+    if (sigsetjmp(fault_jump, 1) != 0) {
+        last_error = describe_fault(kernel);
+        current = nullptr;
+        return -1;
+    }
     for (unsigned z = 0; z < gz; z++)
         for (unsigned y = 0; y < gy; y++)
             for (unsigned x = 0; x < gx; x++) {
@@ -370,17 +401,16 @@ void sl_emu_set_schedule(int mode, unsigned long long seed) {
     schedule_seed = seed;
 }
 
+// Memory faults of other threads that arrived while a launch's trap was installed and were passed to the handler
+// installed before (the JVM's).
+long long sl_emu_forwarded_faults() { return forwarded_faults; }
+
 // Fiber switches so far (each wait and each resume counts): how much synchronisation the kernels did.
 long long sl_emu_switches() { return switches; }
 
-// Device memory is host memory, 256-byte aligned, filled with 0xFF (NaN as floats) so that reading memory nobody
-// wrote shows up in results.
-void* sl_emu_malloc(unsigned long long bytes) {
-    size_t size = (size_t) ((bytes + 255) / 256 * 256);
-    void* p = std::aligned_alloc(256, size == 0 ? 256 : size);
-    if (p != nullptr) std::memset(p, 0xFF, size == 0 ? 256 : size);
-    return p;
-}
+// Device memory: guarded host mappings (guarded_memory.h). Null when the host has no memory left.
+void* sl_emu_malloc(unsigned long long bytes) { return guarded_alloc(bytes); }
 
-void sl_emu_free(void* p) { std::free(p); }
+// 0, or -1 when p is not an allocation of sl_emu_malloc.
+int sl_emu_free(void* p) { return guarded_free(p) ? 0 : -1; }
 }

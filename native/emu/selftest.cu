@@ -29,3 +29,18 @@ extern "C" __global__ void sl_selftest_with_barrier(float* out, float base) {
 extern "C" __global__ void sl_selftest_shuffle(float* out, int delta) {
     out[threadIdx.x] = __shfl_down_sync(0xffffffffu, (float) threadIdx.x, delta);
 }
+
+// out: [n]. Every thread of the block writes out[threadIdx.x], also those at or past n: an out-of-bounds write that
+// the emulator's guard pages must catch.
+extern "C" __global__ void sl_selftest_out_of_bounds(float* out, int n) {
+    out[threadIdx.x] = (float) n;
+}
+
+// Recurses `depth` times with a 1 KiB frame each: deep enough to overflow the emulator's 64 KiB fiber stack.
+__device__ float sl_selftest_deep(volatile float* p, int depth) {
+    volatile float frame[256];
+    frame[0] = (float) depth;
+    return depth == 0 ? *p : frame[0] + sl_selftest_deep(p, depth - 1);
+}
+
+extern "C" __global__ void sl_selftest_stack_overflow(float* out, int depth) { out[threadIdx.x] = sl_selftest_deep(out, depth); }

@@ -27,13 +27,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * memory; freeing an address that is not allocated fails. Not checked: speed, the GPU memory model, nvcc's code
  * generation, cuBLAS (absent: matrix products use the own GEMM kernel) and JCuda's calls.
  *
- * <p>Memory is host memory (fresh allocations filled with 0xFF bytes, NaN as floats), limited to
- * {@code SLUICE_EMU_MEMORY_MB} (default 4096) so that the allocator's out-of-memory path behaves as on a device.
+ * <p>Memory is host memory, one mapping per allocation between inaccessible guard pages, its end flush against the
+ * page after: a kernel reading or writing past a buffer's end (or before its start) faults, and the launch fails
+ * with an error naming the kernel, the thread and the buffer instead of crashing or corrupting the JVM (likewise a
+ * fiber's stack overflow). Fresh allocations are filled with 0xFF bytes (NaN as floats). Total device memory is
+ * limited to {@code SLUICE_EMU_MEMORY_MB} (default 4096) so that the allocator's out-of-memory path behaves as on a
+ * device.
  */
 final class EmulatedGpu implements GpuDriver {
     static final String NAME = "Sluice CUDA emulator (kernels run on CPU fibers)";
 
-    private final MethodHandle launch, lastError, signature, setSchedule, malloc, free;
+    private final MethodHandle launch, lastError, signature, setSchedule, malloc, free, forwardedFaults;
     private final long limit;
     private final TreeMap<Long, Long> live = new TreeMap<>();   // address -> bytes
     private long liveBytes;
@@ -59,7 +63,8 @@ final class EmulatedGpu implements GpuDriver {
         signature = linker.downcallHandle(find(lib, "sl_emu_signature"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         setSchedule = linker.downcallHandle(find(lib, "sl_emu_set_schedule"), FunctionDescriptor.ofVoid(JAVA_INT, JAVA_LONG));
         malloc = linker.downcallHandle(find(lib, "sl_emu_malloc"), FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-        free = linker.downcallHandle(find(lib, "sl_emu_free"), FunctionDescriptor.ofVoid(ADDRESS));
+        free = linker.downcallHandle(find(lib, "sl_emu_free"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        forwardedFaults = linker.downcallHandle(find(lib, "sl_emu_forwarded_faults"), FunctionDescriptor.of(JAVA_LONG));
         limit = limitBytes;
         for (var e : ptxSignatures.entrySet()) {
             String emulated = emulatedSignature(e.getKey());
@@ -113,6 +118,15 @@ final class EmulatedGpu implements GpuDriver {
         }
     }
 
+    /** Memory faults of other threads (the JVM's own) that arrived during launches and were passed to its handler. */
+    long forwardedFaults() {
+        try {
+            return (long) forwardedFaults.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     @Override
     public String name() { return NAME; }
 
@@ -152,11 +166,13 @@ final class EmulatedGpu implements GpuDriver {
         if (bytes == null) throw new IllegalStateException("CUDA emulator: free of 0x" + Long.toHexString(address)
                 + ", which is not an allocated block");
         liveBytes -= bytes;
+        int rc;
         try {
-            free.invokeExact(MemorySegment.ofAddress(address));
+            rc = (int) free.invokeExact(MemorySegment.ofAddress(address));
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        if (rc != 0) throw new IllegalStateException("CUDA emulator: the library does not know block 0x" + Long.toHexString(address));
     }
 
     /** Throws unless [address, address + bytes) lies inside one live allocation. */

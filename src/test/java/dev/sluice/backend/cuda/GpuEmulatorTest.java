@@ -153,6 +153,71 @@ class GpuEmulatorTest {
     }
 
     @Test
+    void anOutOfBoundsWriteFailsTheLaunchNamingTheKernelAndTheBuffer() {
+        CudaBackend be = CudaBackend.forDevice(0);
+        var buffer = dev.sluice.backend.View.contiguous(be.allocate(DType.FLOAT32, 128), new int[] {128});  // a 512-byte block
+        long address = CudaBackend.addr(buffer);
+        var e = assertThrows(IllegalStateException.class, () -> emulator().launch("sl_selftest_out_of_bounds",
+                new LaunchConfig(1, 1, 1, 256, 0), address, 128));
+        assertTrue(e.getMessage().contains("sl_selftest_out_of_bounds") && e.getMessage().contains("invalid memory access (SIGSEGV)")
+                && e.getMessage().contains("past the end of the 512-byte device allocation at 0x" + Long.toHexString(address)),
+                e.getMessage());
+        // the emulator (and the JVM) carry on: the same kernel within bounds works
+        emulator().launch("sl_selftest_out_of_bounds", new LaunchConfig(1, 1, 1, 128, 0), address, 7);
+        for (float v : (float[]) be.toArray(buffer)) assertEquals(7f, v);
+    }
+
+    /**
+     * While a launch's fault trap is installed, SIGSEGVs of other threads must still reach the JVM's handler. Here a
+     * thread spins in compiled code while another requests garbage collections: each safepoint arms the polling page
+     * the spinning thread reads, a SIGSEGV the JVM handles. The trap must have passed some on, and the JVM lives on.
+     */
+    @Test
+    void otherThreadsFaultsStillReachTheJvmDuringLaunches() throws Exception {
+        long before = emulator().forwardedFaults();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long[] spins = {0};
+        Thread spinner = new Thread(() -> {
+            long n = 0;
+            while (!stop.get()) n++;
+            spins[0] = n;
+        });
+        Thread collector = new Thread(() -> {
+            while (!stop.get()) {
+                System.gc();
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        spinner.start();
+        collector.start();
+        Tensor x = randn(6, 64, 256).to(GPU);
+        long end = System.nanoTime() + 1_500_000_000L;
+        try {
+            while (System.nanoTime() < end) x.softmax(1).sum().item();   // launches with barriers and shuffles
+        } finally {
+            stop.set(true);
+            spinner.join();
+            collector.join();
+        }
+        assertTrue(spins[0] > 0);
+        assertTrue(emulator().forwardedFaults() > before, "no fault of another thread arrived during a launch");
+    }
+
+    @Test
+    void aThreadOverflowingItsStackFailsTheLaunch() {
+        CudaBackend be = CudaBackend.forDevice(0);
+        long address = CudaBackend.addr(dev.sluice.backend.View.contiguous(be.allocate(DType.FLOAT32, 32), new int[] {32}));
+        var e = assertThrows(IllegalStateException.class, () -> emulator().launch("sl_selftest_stack_overflow",
+                new LaunchConfig(1, 1, 1, 32, 0), address, 200));
+        assertTrue(e.getMessage().contains("stack overflow"), e.getMessage());
+        emulator().launch("sl_selftest_stack_overflow", new LaunchConfig(1, 1, 1, 32, 0), address, 10);
+    }
+
+    @Test
     void pointersOutsideLiveDeviceMemoryAreRefused() {
         var e = assertThrows(IllegalStateException.class, () -> emulator().launch("sl_selftest_shuffle",
                 new LaunchConfig(1, 1, 1, 32, 0), 64L, 1));
