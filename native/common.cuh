@@ -98,3 +98,13 @@ __device__ double sl_block_reduce_d(int op, double v) {
     __syncthreads();
     return warp_part_d[0];
 }
+
+// Overloads that let a kernel template over float and double pick the matching combine and block reduction.
+__device__ __forceinline__ double sl_combine(int op, double acc, double x) {
+    if (op == 0) return acc + x;
+    if (isnan(acc)) return acc;
+    if (isnan(x)) return x;
+    return op == 1 ? fmax(acc, x) : fmin(acc, x);
+}
+__device__ __forceinline__ float sl_reduce_block(int op, float v) { return sl_block_reduce(op, v); }
+__device__ __forceinline__ double sl_reduce_block(int op, double v) { return sl_block_reduce_d(op, v); }

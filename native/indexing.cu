@@ -16,16 +16,36 @@ __device__ __forceinline__ int sl_at_replaced(const Layout& L, const Layout& ove
     return off;
 }
 
-// torch.gather: out[..i..] = x[..index[..i..] at dim..]; index: int64 of out's shape. x: float32 or any 4-byte type.
-extern "C" __global__ void sl_gather_f32(const float* x, Layout lx, int dim, const long long* index, Layout li,
-                                         float* out, Layout lo, int n) {
+// torch.gather: out[..i..] = x[..index[..i..] at dim..]; index: int64 of out's shape; x, out: T (float32 or float64).
+template <typename T> __device__ void sl_gather(const T* x, Layout lx, int dim, const long long* index, Layout li,
+                                               T* out, Layout lo, int n) {
     SL_FOR(i, n) out[sl_at(lo, i)] = x[sl_at_replaced(lx, lo, i, dim, index[sl_at(li, i)])];
 }
 
+extern "C" __global__ void sl_gather_f32(const float* x, Layout lx, int dim, const long long* index, Layout li,
+                                         float* out, Layout lo, int n) {
+    sl_gather(x, lx, dim, index, li, out, lo, n);
+}
+
+extern "C" __global__ void sl_gather_f64(const double* x, Layout lx, int dim, const long long* index, Layout li,
+                                         double* out, Layout lo, int n) {
+    sl_gather(x, lx, dim, index, li, out, lo, n);
+}
+
 // torch.scatter_add_: dst[..index[..i..] at dim..] += src[..i..]; index and src share a shape.
+template <typename T> __device__ void sl_scatter_add(T* dst, Layout ld, int dim, const long long* index, Layout li,
+                                                    const T* src, Layout ls, int n) {
+    SL_FOR(i, n) atomicAdd(dst + sl_at_replaced(ld, ls, i, dim, index[sl_at(li, i)]), src[sl_at(ls, i)]);
+}
+
 extern "C" __global__ void sl_scatter_add_f32(float* dst, Layout ld, int dim, const long long* index, Layout li,
                                               const float* src, Layout ls, int n) {
-    SL_FOR(i, n) atomicAdd(dst + sl_at_replaced(ld, ls, i, dim, index[sl_at(li, i)]), src[sl_at(ls, i)]);
+    sl_scatter_add(dst, ld, dim, index, li, src, ls, n);
+}
+
+extern "C" __global__ void sl_scatter_add_f64(double* dst, Layout ld, int dim, const long long* index, Layout li,
+                                              const double* src, Layout ls, int n) {
+    sl_scatter_add(dst, ld, dim, index, li, src, ls, n);
 }
 
 // torch.index_select: out = x restricted to entries index[j] along dim; index 1-D int64 (stride index_stride).
@@ -44,12 +64,23 @@ extern "C" __global__ void sl_index_select(const void* x, Layout lx, int dim, co
 }
 
 // Backward of index_select (embedding backward): dst[.., index[j], ..] += src[.., j, ..] along dim.
-extern "C" __global__ void sl_index_add_f32(float* dst, Layout ld, int dim, const long long* index, int index_stride,
-                                            const float* src, Layout ls, int n) {
+template <typename T> __device__ void sl_index_add(T* dst, Layout ld, int dim, const long long* index, int index_stride,
+                                                  const T* src, Layout ls, int n) {
     SL_FOR(i, n) {
         int coord = i;
         for (int d = ls.rank - 1; d > dim; d--) coord /= ls.shape[d];
         coord %= ls.shape[dim];
         atomicAdd(dst + sl_at_replaced(ld, ls, i, dim, index[(long long) coord * index_stride]), src[sl_at(ls, i)]);
     }
+}
+
+extern "C" __global__ void sl_index_add_f32(float* dst, Layout ld, int dim, const long long* index, int index_stride,
+                                            const float* src, Layout ls, int n) {
+    sl_index_add(dst, ld, dim, index, index_stride, src, ls, n);
+}
+
+// float64 atomicAdd is native from sm_60 on (the fatbin targets sm_80 and sm_90).
+extern "C" __global__ void sl_index_add_f64(double* dst, Layout ld, int dim, const long long* index, int index_stride,
+                                            const double* src, Layout ls, int n) {
+    sl_index_add(dst, ld, dim, index, index_stride, src, ls, n);
 }

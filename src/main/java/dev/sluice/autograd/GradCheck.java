@@ -76,7 +76,7 @@ public final class GradCheck {
             for (Tensor t : inputs) if (t != null) t.setGrad(null);
             double[] onehot = new double[nOut];
             onehot[o] = 1;
-            out.backward(Tensor.of(onehot).reshape(out.shape()), true);
+            out.backward(Tensor.of(onehot).reshape(out.shape()).to(out.device()), true);
             Tensor g = in.grad();
             if (g == null) continue;
             double[] gv = g.toDoubleArray();

@@ -19,8 +19,9 @@ import java.util.Map;
  * cuBLAS (bound through FFM) or, without it, to the own tiled GEMM kernel. All work of a device runs on its one
  * stream; host copies synchronise. Created lazily per device by {@link #forDevice}; never touched on CPU-only runs.
  *
- * <p>Dtypes: float32 everywhere; float64 in elementwise, reductions, copies and random draws; integer and bool
- * tensors in copies, fills, comparisons, where, reductions and index_select. Other combinations fail naming the op.
+ * <p>Dtypes: float32 and float64 everywhere (float64 products use the own GEMM kernel, not cuBLAS; float64 parameter
+ * noise goes through host arrays); integer and bool tensors in copies, fills, comparisons, where, reductions and
+ * index_select. Other combinations fail naming the op.
  */
 public final class CudaBackend implements Backend {
     private static final Map<Integer, CudaBackend> BACKENDS = new HashMap<>();
@@ -242,59 +243,59 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void matmul(View a, View b, View out, boolean accumulate, Epilogue epilogue) {
-        if (out.dtype() != DType.FLOAT32) throw new IllegalArgumentException(unsupported("matmul", out.dtype()));
+        Kernels.forDtype(Kernels.GEMM_F32, Kernels.GEMM_F64, out.dtype(), "matmul");   // checks the dtype
         matmul.matmul(a, b, out, accumulate, epilogue);
         if (epilogue == Epilogue.RELU && matmul.lastUsedCublas()) unary(UnaryOp.RELU, out, out);
     }
 
     private static int cols(View v) { return v.rank() == 0 ? 1 : v.shape()[v.rank() - 1]; }
 
-    private void requireF32(String op, View v) {
-        if (v.dtype() != DType.FLOAT32) throw new IllegalArgumentException(unsupported(op, v.dtype()));
-    }
+    /** A kernel's scalar parameter in the operands' precision (the f32 kernels take float, the f64 ones double). */
+    private static Object scalar(View like, double x) { return like.dtype() == DType.FLOAT64 ? (Object) x : (Object) (float) x; }
 
     @Override
     public void softmax(View x, View out, boolean log) {
-        requireF32("softmax", x);
+        String kernel = Kernels.forDtype(Kernels.SOFTMAX_F32, Kernels.SOFTMAX_F64, x.dtype(), "softmax");
         int c = cols(x), rows = c == 0 ? 0 : x.numel() / c;
         if (rows == 0) return;
         View xd = dense(x);
-        k.launch(Kernels.SOFTMAX_F32, LaunchConfig.perRow(rows, c), addr(xd), addr(out), rows, c, log ? 1 : 0);
+        k.launch(kernel, LaunchConfig.perRow(rows, c), addr(xd), addr(out), rows, c, log ? 1 : 0);
     }
 
     @Override
     public void softmaxBackward(View y, View g, View out, boolean log) {
-        requireF32("softmax backward", y);
+        String kernel = Kernels.forDtype(Kernels.SOFTMAX_BACKWARD_F32, Kernels.SOFTMAX_BACKWARD_F64, y.dtype(), "softmax backward");
         int c = cols(y), rows = c == 0 ? 0 : y.numel() / c;
         if (rows == 0) return;
-        k.launch(Kernels.SOFTMAX_BACKWARD_F32, LaunchConfig.perRow(rows, c), addr(dense(y)), addr(dense(g)), addr(out),
+        k.launch(kernel, LaunchConfig.perRow(rows, c), addr(dense(y)), addr(dense(g)), addr(out),
                 rows, c, log ? 1 : 0);
     }
 
     @Override
     public void layerNorm(View x, View gamma, View beta, double eps, View out, View mean, View rstd) {
-        requireF32("layer_norm", x);
+        String kernel = Kernels.forDtype(Kernels.LAYERNORM_F32, Kernels.LAYERNORM_F64, x.dtype(), "layer_norm");
         int c = cols(x), rows = c == 0 ? 0 : x.numel() / c;
         if (rows == 0) return;
-        k.launch(Kernels.LAYERNORM_F32, LaunchConfig.perRow(rows, c), addr(dense(x)),
-                gamma == null ? 0L : addr(dense(gamma)), beta == null ? 0L : addr(dense(beta)), (float) eps,
+        k.launch(kernel, LaunchConfig.perRow(rows, c), addr(dense(x)),
+                gamma == null ? 0L : addr(dense(gamma)), beta == null ? 0L : addr(dense(beta)), scalar(x, eps),
                 addr(out), addr(mean), addr(rstd), rows, c);
     }
 
     @Override
     public void layerNormBackward(View g, View x, View mean, View rstd, View gamma, View dx, View dgamma, View dbeta) {
-        requireF32("layer_norm backward", x);
+        boolean f64 = Kernels.forDtype(Kernels.LAYERNORM_BACKWARD_F32, Kernels.LAYERNORM_BACKWARD_F64, x.dtype(),
+                "layer_norm backward").equals(Kernels.LAYERNORM_BACKWARD_F64);
         int c = cols(x), rows = c == 0 ? 0 : x.numel() / c;
         if (rows == 0) return;
         View gd = dense(g), xd = dense(x), md = dense(mean), rd = dense(rstd);
         long gammaAddr = gamma == null ? 0L : addr(dense(gamma));
-        k.launch(Kernels.LAYERNORM_BACKWARD_F32, LaunchConfig.perRow(rows, c), addr(gd), addr(xd), addr(md), addr(rd),
+        k.launch(f64 ? Kernels.LAYERNORM_BACKWARD_F64 : Kernels.LAYERNORM_BACKWARD_F32, LaunchConfig.perRow(rows, c), addr(gd), addr(xd), addr(md), addr(rd),
                 gammaAddr, addr(dx), rows, c);
         if (dgamma != null || dbeta != null) {
             for (View p : new View[] {dgamma, dbeta}) {
                 if (p != null && !p.isContiguous()) throw new IllegalStateException("layer_norm backward: dgamma/dbeta must be contiguous");
             }
-            k.launch(Kernels.LAYERNORM_BACKWARD_PARAMS_F32, LaunchConfig.elementwise(c), addr(gd), addr(xd), addr(md),
+            k.launch(f64 ? Kernels.LAYERNORM_BACKWARD_PARAMS_F64 : Kernels.LAYERNORM_BACKWARD_PARAMS_F32, LaunchConfig.elementwise(c), addr(gd), addr(xd), addr(md),
                     addr(rd), dgamma == null ? 0L : addr(dgamma), dbeta == null ? 0L : addr(dbeta), rows, c);
         }
     }
@@ -309,21 +310,21 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void gather(View x, int dim, View index, View out) {
-        requireF32("gather", x);
+        String kernel = Kernels.forDtype(Kernels.GATHER_F32, Kernels.GATHER_F64, x.dtype(), "gather");
         int n = out.numel();
         if (n == 0) return;
         View idx = int64(index);
-        k.launch(Kernels.GATHER_F32, LaunchConfig.elementwise(n), st(x).address(), CudaLayout.of(x), dim,
+        k.launch(kernel, LaunchConfig.elementwise(n), st(x).address(), CudaLayout.of(x), dim,
                 st(idx).address(), CudaLayout.of(idx), st(out).address(), CudaLayout.of(out), n);
     }
 
     @Override
     public void scatterAdd(View dst, int dim, View index, View src) {
-        requireF32("scatter_add", dst);
+        String kernel = Kernels.forDtype(Kernels.SCATTER_ADD_F32, Kernels.SCATTER_ADD_F64, dst.dtype(), "scatter_add");
         int n = src.numel();
         if (n == 0) return;
         View idx = int64(index);
-        k.launch(Kernels.SCATTER_ADD_F32, LaunchConfig.elementwise(n), st(dst).address(), CudaLayout.of(dst), dim,
+        k.launch(kernel, LaunchConfig.elementwise(n), st(dst).address(), CudaLayout.of(dst), dim,
                 st(idx).address(), CudaLayout.of(idx), st(src).address(), CudaLayout.of(src), n);
     }
 
@@ -340,11 +341,11 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void indexAdd(View dst, int dim, View index, View src) {
-        requireF32("index_add", dst);
+        String kernel = Kernels.forDtype(Kernels.INDEX_ADD_F32, Kernels.INDEX_ADD_F64, dst.dtype(), "index_add");
         int n = src.numel();
         if (n == 0) return;
         View idx = int64(index);
-        k.launch(Kernels.INDEX_ADD_F32, LaunchConfig.elementwise(n), st(dst).address(), CudaLayout.of(dst), dim,
+        k.launch(kernel, LaunchConfig.elementwise(n), st(dst).address(), CudaLayout.of(dst), dim,
                 addr(idx), idx.rank() == 0 ? 1 : idx.strides()[0], st(src).address(), CudaLayout.of(src), n);
     }
 
@@ -364,14 +365,14 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamw(View p, View g, View m, View v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, double bc1, double bc2) {
-        requireF32("adamw", p);
+        String kernel = Kernels.forDtype(Kernels.ADAMW_F32, Kernels.ADAMW_F64, p.dtype(), "adamw");
         for (View x : new View[] {p, m, v}) {
             if (!x.isContiguous()) throw new IllegalStateException("adamw: parameter and moments must be contiguous");
         }
         int n = p.numel();
         if (n == 0) return;
-        k.launch(Kernels.ADAMW_F32, LaunchConfig.elementwise(n), addr(p), addr(dense(g)), addr(m), addr(v), n,
-                (float) lr, (float) beta1, (float) beta2, (float) eps, (float) weightDecay, (float) bc1, (float) bc2);
+        k.launch(kernel, LaunchConfig.elementwise(n), addr(p), addr(dense(g)), addr(m), addr(v), n, scalar(p, lr),
+                scalar(p, beta1), scalar(p, beta2), scalar(p, eps), scalar(p, weightDecay), scalar(p, bc1), scalar(p, bc2));
     }
 
     @Override
@@ -379,32 +380,29 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void softmaxCrossEntropy(View logits, View target, View coef, double smoothing, View rowLoss, View grad) {
-        if (logits.dtype() != DType.FLOAT32) {
-            Backend.super.softmaxCrossEntropy(logits, target, coef, smoothing, rowLoss, grad);
-            return;
-        }
+        String kernel = Kernels.forDtype(Kernels.SOFTMAX_XENT_F32, Kernels.SOFTMAX_XENT_F64, logits.dtype(), "softmax_cross_entropy");
         int rows = rowLoss.numel(), c = rows == 0 ? 0 : logits.numel() / rows;
         if (rows == 0) return;
         if (!rowLoss.isContiguous() || (grad != null && !grad.isContiguous())) {
             throw new IllegalStateException("softmax_cross_entropy: outputs must be contiguous");
         }
-        k.launch(Kernels.SOFTMAX_XENT_F32, LaunchConfig.perRow(rows, c), addr(dense(logits)), addr(int64(dense(target))),
-                addr(dense(coef)), (float) smoothing, addr(rowLoss), grad == null ? 0L : addr(grad), rows, c);
+        k.launch(kernel, LaunchConfig.perRow(rows, c), addr(dense(logits)), addr(int64(dense(target))),
+                addr(dense(coef)), scalar(logits, smoothing), addr(rowLoss), grad == null ? 0L : addr(grad), rows, c);
     }
 
     @Override
     public void distill(int kind, View student, View teacher, double tau, View coef, View rowLoss, View grad) {
-        if (student.dtype() != DType.FLOAT32 || teacher.dtype() != DType.FLOAT32) {
-            Backend.super.distill(kind, student, teacher, tau, coef, rowLoss, grad);
-            return;
+        if (teacher.dtype() != student.dtype()) {
+            throw new IllegalArgumentException("distill: student " + student.dtype() + " and teacher " + teacher.dtype() + " differ");
         }
+        String kernel = Kernels.forDtype(Kernels.DISTILL_F32, Kernels.DISTILL_F64, student.dtype(), "distill");
         int rows = rowLoss.numel(), v = rows == 0 ? 0 : student.numel() / rows;
         if (rows == 0) return;
         if (!rowLoss.isContiguous() || (grad != null && !grad.isContiguous())) {
             throw new IllegalStateException("distill: outputs must be contiguous");
         }
-        k.launch(Kernels.DISTILL_F32, LaunchConfig.perRow(rows, v), kind, addr(dense(student)), addr(dense(teacher)),
-                (float) (1 / tau), addr(dense(coef)), addr(rowLoss), grad == null ? 0L : addr(grad), rows, v);
+        k.launch(kernel, LaunchConfig.perRow(rows, v), kind, addr(dense(student)), addr(dense(teacher)),
+                scalar(student, 1 / tau), addr(dense(coef)), addr(rowLoss), grad == null ? 0L : addr(grad), rows, v);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * Batched row-major products on the GPU: cuBLAS when it loaded (one sgemm, or one strided-batched call when every
  * operand's batch offsets step evenly, else one call per batch index), otherwise Sluice's tiled sl_gemm_f32 kernel,
- * which takes any operand strides and broadcast batch dims directly.
+ * which takes any operand strides and broadcast batch dims directly. float64 products always take sl_gemm_f64.
  */
 final class CudaMatmul {
     private final CudaContext ctx;
@@ -41,14 +41,15 @@ final class CudaMatmul {
         int batches = View.numel(batchShape);
         lastUsedCublas = false;
         if (batches == 0 || m == 0 || n == 0) return;
-        if (useCublas && cublas(a, b, out, m, n, kk, cRs, batchShape, batches, accumulate)) {
+        boolean f64 = out.dtype() == dev.sluice.tensor.DType.FLOAT64;   // cuBLAS is bound for float32 only
+        if (!f64 && useCublas && cublas(a, b, out, m, n, kk, cRs, batchShape, batches, accumulate)) {
             lastUsedCublas = true;
             return;
         }
         if (batches > LaunchConfig.MAX_GRID_YZ) {
             throw new IllegalArgumentException("matmul: " + batches + " batch products exceed the GEMM kernel's grid limit");
         }
-        k.launch(Kernels.GEMM_F32, LaunchConfig.gemm(m, n, batches), m, n, kk,
+        k.launch(f64 ? Kernels.GEMM_F64 : Kernels.GEMM_F32, LaunchConfig.gemm(m, n, batches), m, n, kk,
                 CudaBackend.st(a).address(), CudaLayout.batch(a, batchShape), a.strides()[r - 2], a.strides()[r - 1],
                 CudaBackend.st(b).address(), CudaLayout.batch(b, batchShape), b.strides()[r - 2], b.strides()[r - 1],
                 CudaBackend.st(out).address(), CudaLayout.batch(out, batchShape), cRs,

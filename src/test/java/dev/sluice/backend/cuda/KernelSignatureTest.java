@@ -71,14 +71,15 @@ class KernelSignatureTest {
     @Test
     void everyLaunchSiteMatchesItsKernel() throws IOException {
         Map<String, String> sigs = KernelSignature.parse(CudaModule.image());
-        Pattern site = Pattern.compile("k\\.launch\\((\\w+|Kernels\\.\\w+),");
+        Pattern site = Pattern.compile("k\\.launch\\(");
+        Pattern named = Pattern.compile("Kernels\\.([A-Z0-9_]+)");
         int checked = 0;
         for (String file : List.of("CudaBackend.java", "CudaMatmul.java")) {
             String src = Files.readString(SRC.resolve(file));
             Matcher m = site.matcher(src);
             while (m.find()) {
                 // the call's text up to its closing parenthesis
-                int depth = 1, i = m.end();
+                int depth = 1, i;
                 int open = src.indexOf('(', m.start());
                 for (i = open + 1; depth > 0; i++) {
                     if (src.charAt(i) == '(') depth++;
@@ -86,16 +87,17 @@ class KernelSignatureTest {
                 }
                 List<String> args = splitArgs(src.substring(open + 1, i - 1));
                 String kernelExpr = args.get(0);
+                // the kernel is named in the call (one constant, or both arms of a ternary), else it is a local chosen
+                // just above (a switch or Kernels.forDtype): every Kernels.* constant named in the enclosing method
+                String scope = kernelExpr.contains("Kernels.") ? kernelExpr
+                        : src.substring(Math.max(src.lastIndexOf("public void", m.start()), src.lastIndexOf("\n    void ", m.start())), m.start());
                 List<String> kernels = new ArrayList<>();
-                if (kernelExpr.startsWith("Kernels.")) {
-                    kernels.add((String) constant(kernelExpr.substring("Kernels.".length())));
-                } else {
-                    // a local chosen by a switch just above: every Kernels.* constant assigned in the enclosing method
-                    int from = src.lastIndexOf("public void", m.start());
-                    Matcher c = Pattern.compile("-> Kernels\\.(\\w+)").matcher(src.substring(from, m.start()));
-                    while (c.find()) kernels.add((String) constant(c.group(1)));
-                    assertFalse(kernels.isEmpty(), "kernel of launch site in " + file + ": " + kernelExpr);
+                Matcher c = named.matcher(scope);
+                while (c.find()) {
+                    if (c.group(1).equals("ALL")) continue;
+                    kernels.add((String) constant(c.group(1)));
                 }
+                assertFalse(kernels.isEmpty(), "kernel of launch site in " + file + ": " + kernelExpr);
                 List<String> params = args.subList(2, args.size());
                 for (String kernel : kernels) {
                     String sig = sigs.get(kernel);
