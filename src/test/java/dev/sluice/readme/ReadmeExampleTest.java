@@ -41,6 +41,11 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void readmeShowsExactlyTheTestedGpuCode() throws Exception {
+        assertReadmeShows("GPT model = new GPT(new GPT.Config(16, 16, 32, 2, 2, 0.0), new Generator(7)).to(gpu);", "ReadmeGpuExample", "GPU");
+    }
+
+    @Test
     void readmeShowsExactlyTheCompiledRecontextCode() throws Exception {
         assertReadmeShows("GptPolicy policy = LmReproduction.prior", "ReadmeRecontextExample", "RECONTEXT");
     }
