@@ -109,3 +109,9 @@ extern "C" __global__ void sl_shrink_perturb_f32(float* p, int n, float shrink, 
         p[i] = shrink * p[i] + noise * nv;
     }
 }
+
+// The same step on float64 parameters, with the float64 stream (Tensor.rand/randn in float64 for those counters).
+extern "C" __global__ void sl_shrink_perturb_f64(double* p, int n, double shrink, double noise, int kind,
+                                                 unsigned long long seed, unsigned long long offset, double a, double b) {
+    SL_FOR(i, n) p[i] = shrink * p[i] + noise * (sl_random_value_f64(i, kind, seed, offset, 0.0, 1.0) * b + a);
+}

@@ -53,22 +53,23 @@ extern "C" __global__ void sl_random_f32(float* out, int n, int kind, unsigned l
     SL_FOR(i, n) out[i] = sl_random_value_f32(i, kind, seed, offset, a, b);
 }
 
+// Element i of a float64 draw (53-bit uniforms; normals from the pair (2j, 2j+1) of one Philox block).
+__device__ __forceinline__ double sl_random_value_f64(int i, int kind, unsigned long long seed, unsigned long long offset,
+                                                      double a, double b) {
+    unsigned blk[4];
+    sl_philox_block(seed, offset + (unsigned long long) (i >> 1), blk);
+    if (kind == 0) {
+        int j = (i & 1) * 2;
+        return a + (b - a) * sl_uniform53(blk[j], blk[j + 1]);
+    }
+    double u1 = 1.0 - sl_uniform53(blk[0], blk[1]);
+    double u2 = sl_uniform53(blk[2], blk[3]);
+    double r = sqrt(-2.0 * log(u1));
+    return a + b * ((i & 1) == 0 ? r * cos(2.0 * 3.141592653589793 * u2) : r * sin(2.0 * 3.141592653589793 * u2));
+}
+
 // out: n contiguous float64, same distributions with 53-bit uniforms.
 extern "C" __global__ void sl_random_f64(double* out, int n, int kind, unsigned long long seed,
                                          unsigned long long offset, double a, double b) {
-    SL_FOR(i, n) {
-        unsigned blk[4];
-        sl_philox_block(seed, offset + (unsigned long long) (i >> 1), blk);
-        double v;
-        if (kind == 0) {
-            int j = (i & 1) * 2;
-            v = a + (b - a) * sl_uniform53(blk[j], blk[j + 1]);
-        } else {
-            double u1 = 1.0 - sl_uniform53(blk[0], blk[1]);
-            double u2 = sl_uniform53(blk[2], blk[3]);
-            double r = sqrt(-2.0 * log(u1));
-            v = a + b * ((i & 1) == 0 ? r * cos(2.0 * 3.141592653589793 * u2) : r * sin(2.0 * 3.141592653589793 * u2));
-        }
-        out[i] = v;
-    }
+    SL_FOR(i, n) out[i] = sl_random_value_f64(i, kind, seed, offset, a, b);
 }

@@ -19,9 +19,8 @@ import java.util.Map;
  * cuBLAS (bound through FFM) or, without it, to the own tiled GEMM kernel. All work of a device runs on its one
  * stream; host copies synchronise. Created lazily per device by {@link #forDevice}; never touched on CPU-only runs.
  *
- * <p>Dtypes: float32 and float64 everywhere (float64 products use the own GEMM kernel, not cuBLAS; float64 parameter
- * noise goes through host arrays); integer and bool tensors in copies, fills, comparisons, where, reductions and
- * index_select. Other combinations fail naming the op.
+ * <p>Dtypes: float32 and float64 everywhere (float64 products use the own GEMM kernel, not cuBLAS); integer and bool
+ * tensors in copies, fills, comparisons, where, reductions and index_select. Other combinations fail naming the op.
  */
 public final class CudaBackend implements Backend {
     private static final Map<Integer, CudaBackend> BACKENDS = new HashMap<>();
@@ -407,13 +406,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void shrinkPerturb(View p, double shrink, double noise, RandomKind kind, long seed, long offset, double a, double b) {
-        if (p.dtype() != DType.FLOAT32 || !p.isContiguous()) {
+        if (!p.dtype().isFloating() || !p.isContiguous()) {
             Backend.super.shrinkPerturb(p, shrink, noise, kind, seed, offset, a, b);
             return;
         }
         int n = p.numel();
         if (n == 0) return;
-        k.launch(Kernels.SHRINK_PERTURB_F32, LaunchConfig.elementwise(n), addr(p), n, (float) shrink, (float) noise,
-                kind.ordinal(), seed, offset, (float) a, (float) b);
+        k.launch(Kernels.forDtype(Kernels.SHRINK_PERTURB_F32, Kernels.SHRINK_PERTURB_F64, p.dtype(), "shrink_perturb"),
+                LaunchConfig.elementwise(n), addr(p), n, scalar(p, shrink), scalar(p, noise), kind.ordinal(), seed, offset,
+                scalar(p, a), scalar(p, b));
     }
 }

@@ -25,14 +25,15 @@ final class Kernels {
     static final String GEMM_F32 = "sl_gemm_f32", GEMM_F64 = "sl_gemm_f64";
     static final String SOFTMAX_XENT_F32 = "sl_softmax_xent_f32", SOFTMAX_XENT_F64 = "sl_softmax_xent_f64";
     static final String DISTILL_F32 = "sl_distill_f32", DISTILL_F64 = "sl_distill_f64";
-    static final String SHRINK_PERTURB_F32 = "sl_shrink_perturb_f32";
+    static final String SHRINK_PERTURB_F32 = "sl_shrink_perturb_f32", SHRINK_PERTURB_F64 = "sl_shrink_perturb_f64";
 
     static final List<String> ALL = List.of(UNARY_F32, UNARY_F64, UNARY_BACKWARD_F32, UNARY_BACKWARD_F64, BINARY_F32,
             BINARY_ANY, WHERE, COPY, FILL, REDUCE_F32, REDUCE_ANY, ARGREDUCE, SOFTMAX_F32, SOFTMAX_F64, SOFTMAX_BACKWARD_F32,
             SOFTMAX_BACKWARD_F64, LAYERNORM_F32, LAYERNORM_F64, LAYERNORM_BACKWARD_F32, LAYERNORM_BACKWARD_F64,
             LAYERNORM_BACKWARD_PARAMS_F32, LAYERNORM_BACKWARD_PARAMS_F64, GATHER_F32, GATHER_F64, SCATTER_ADD_F32,
             SCATTER_ADD_F64, INDEX_SELECT, INDEX_ADD_F32, INDEX_ADD_F64, RANDOM_F32, RANDOM_F64, ADAMW_F32, ADAMW_F64,
-            GEMM_F32, GEMM_F64, SOFTMAX_XENT_F32, SOFTMAX_XENT_F64, DISTILL_F32, DISTILL_F64, SHRINK_PERTURB_F32);
+            GEMM_F32, GEMM_F64, SOFTMAX_XENT_F32, SOFTMAX_XENT_F64, DISTILL_F32, DISTILL_F64, SHRINK_PERTURB_F32,
+            SHRINK_PERTURB_F64);
 
     /** The float32 or float64 variant of a kernel family, by the operands' dtype; others are unsupported. */
     static String forDtype(String f32, String f64, dev.sluice.tensor.DType dtype, String op) {

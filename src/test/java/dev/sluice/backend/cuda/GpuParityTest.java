@@ -226,6 +226,14 @@ class GpuParityTest {
         }
         double[] ec = pc.toDoubleArray(), ag = pg.toDoubleArray();
         for (int i = 0; i < ec.length; i++) assertEquals(ec[i], ag[i], 1e-12, "adamw float64 at " + i);
+        // UNDO's noise on float64 parameters: the float64 Philox stream, as on the CPU
+        for (var kind : dev.sluice.backend.RandomKind.values()) {
+            Tensor qc = randn64(66, 40, 9), qg = qc.to(GPU);
+            dev.sluice.ops.ParamNoise.shrinkPerturb(qc, 0.7, 0.2, kind, -0.3, 0.6, new Generator(8));
+            dev.sluice.ops.ParamNoise.shrinkPerturb(qg, 0.7, 0.2, kind, -0.3, 0.6, new Generator(8));
+            double[] c = qc.toDoubleArray(), g2 = qg.toDoubleArray();
+            for (int i = 0; i < c.length; i++) assertEquals(c[i], g2[i], 1e-12, "shrink_perturb float64 " + kind + " at " + i);
+        }
     }
 
     @Test
