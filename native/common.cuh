@@ -14,8 +14,10 @@ struct Layout {
     int offset;
 };
 
-// The storage offset of the i-th element of L in row-major order.
+// The storage offset of the i-th element of L in row-major order. Rank 1 (what the host's coalescing makes of
+// contiguous operands) takes one multiply; higher ranks a division and a modulo per dim.
 __device__ __forceinline__ int sl_at(const Layout& L, int i) {
+    if (L.rank == 1) return L.offset + i * L.stride[0];
     int off = L.offset;
     for (int d = L.rank - 1; d >= 0; d--) {
         int s = L.shape[d];

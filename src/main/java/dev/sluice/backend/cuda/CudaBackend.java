@@ -147,15 +147,17 @@ public final class CudaBackend implements Backend {
     public void copy(View src, View dst) {
         int n = dst.numel();
         if (n == 0) return;
-        k.launch(Kernels.COPY, LaunchConfig.elementwise(n), st(src).address(), code(src.dtype()), CudaLayout.of(src),
-                st(dst).address(), code(dst.dtype()), CudaLayout.of(dst), n);
+        int[][] l = CudaLayout.coalesced(CudaLayout.of(src), CudaLayout.of(dst));
+        k.launch(Kernels.COPY, LaunchConfig.elementwise(n), st(src).address(), code(src.dtype()), l[0],
+                st(dst).address(), code(dst.dtype()), l[1], n);
     }
 
     @Override
     public void fill(View dst, double value) {
         int n = dst.numel();
         if (n == 0) return;
-        k.launch(Kernels.FILL, LaunchConfig.elementwise(n), st(dst).address(), code(dst.dtype()), CudaLayout.of(dst), value, n);
+        k.launch(Kernels.FILL, LaunchConfig.elementwise(n), st(dst).address(), code(dst.dtype()),
+                CudaLayout.coalesced(CudaLayout.of(dst))[0], value, n);
     }
 
     @Override
@@ -167,8 +169,8 @@ public final class CudaBackend implements Backend {
             case FLOAT64 -> Kernels.UNARY_F64;
             default -> throw new IllegalArgumentException(unsupported(op.opName(), x.dtype()));
         };
-        k.launch(kernel, LaunchConfig.elementwise(n), op.ordinal(), st(x).address(), CudaLayout.over(x, out.shape()),
-                st(out).address(), CudaLayout.of(out), n);
+        int[][] l = CudaLayout.coalesced(CudaLayout.over(x, out.shape()), CudaLayout.of(out));
+        k.launch(kernel, LaunchConfig.elementwise(n), op.ordinal(), st(x).address(), l[0], st(out).address(), l[1], n);
     }
 
     @Override
@@ -182,9 +184,10 @@ public final class CudaBackend implements Backend {
         };
         int[] shape = out.shape();
         View yy = y != null ? y : x;  // the kernels read y only for ops whose derivative uses it
-        k.launch(kernel, LaunchConfig.elementwise(n), op.ordinal(), st(x).address(), CudaLayout.over(x, shape),
-                st(yy).address(), CudaLayout.over(yy, shape), st(g).address(), CudaLayout.over(g, shape),
-                st(out).address(), CudaLayout.of(out), n);
+        int[][] l = CudaLayout.coalesced(CudaLayout.over(x, shape), CudaLayout.over(yy, shape), CudaLayout.over(g, shape),
+                CudaLayout.of(out));
+        k.launch(kernel, LaunchConfig.elementwise(n), op.ordinal(), st(x).address(), l[0], st(yy).address(), l[1],
+                st(g).address(), l[2], st(out).address(), l[3], n);
     }
 
     @Override
@@ -192,14 +195,13 @@ public final class CudaBackend implements Backend {
         int n = out.numel();
         if (n == 0) return;
         int[] shape = out.shape();
+        int[][] l = CudaLayout.coalesced(CudaLayout.over(a, shape), CudaLayout.over(b, shape), CudaLayout.of(out));
         if (a.dtype() == DType.FLOAT32 && (out.dtype() == DType.FLOAT32 || out.dtype() == DType.BOOL)) {
-            k.launch(Kernels.BINARY_F32, LaunchConfig.elementwise(n), op.ordinal(), st(a).address(), CudaLayout.over(a, shape),
-                    st(b).address(), CudaLayout.over(b, shape), st(out).address(), out.dtype() == DType.BOOL ? 1 : 0,
-                    CudaLayout.of(out), n);
+            k.launch(Kernels.BINARY_F32, LaunchConfig.elementwise(n), op.ordinal(), st(a).address(), l[0],
+                    st(b).address(), l[1], st(out).address(), out.dtype() == DType.BOOL ? 1 : 0, l[2], n);
         } else {
-            k.launch(Kernels.BINARY_ANY, LaunchConfig.elementwise(n), op.ordinal(), st(a).address(), CudaLayout.over(a, shape),
-                    st(b).address(), CudaLayout.over(b, shape), code(a.dtype()), st(out).address(), code(out.dtype()),
-                    CudaLayout.of(out), n);
+            k.launch(Kernels.BINARY_ANY, LaunchConfig.elementwise(n), op.ordinal(), st(a).address(), l[0],
+                    st(b).address(), l[1], code(a.dtype()), st(out).address(), code(out.dtype()), l[2], n);
         }
     }
 
@@ -208,9 +210,10 @@ public final class CudaBackend implements Backend {
         int n = out.numel();
         if (n == 0) return;
         int[] shape = out.shape();
-        k.launch(Kernels.WHERE, LaunchConfig.elementwise(n), st(cond).address(), CudaLayout.over(cond, shape),
-                st(a).address(), CudaLayout.over(a, shape), st(b).address(), CudaLayout.over(b, shape),
-                st(out).address(), CudaLayout.of(out), out.dtype().itemSize(), n);
+        int[][] l = CudaLayout.coalesced(CudaLayout.over(cond, shape), CudaLayout.over(a, shape), CudaLayout.over(b, shape),
+                CudaLayout.of(out));
+        k.launch(Kernels.WHERE, LaunchConfig.elementwise(n), st(cond).address(), l[0], st(a).address(), l[1],
+                st(b).address(), l[2], st(out).address(), l[3], out.dtype().itemSize(), n);
     }
 
     @Override

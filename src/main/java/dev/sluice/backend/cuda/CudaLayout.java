@@ -61,6 +61,49 @@ final class CudaLayout {
         return of(batchShape, Arrays.copyOf(v.strides(), r), v.offset());
     }
 
+    /**
+     * The layouts of one elementwise launch (all over the same shape) with adjacent dims merged wherever every operand
+     * steps through them as one (stride[d-1] = stride[d]·shape[d] for all, which includes two broadcast dims), and
+     * size-1 dims dropped: element i still lives at the same offset in each. Contiguous operands become rank 1, which
+     * sl_at indexes with one multiply instead of a division and a modulo per dim. Layouts over different shapes are
+     * returned as they are.
+     */
+    static int[][] coalesced(int[]... layouts) {
+        int rank = layouts[0][0];
+        for (int[] l : layouts) {
+            if (l[0] != rank) return layouts;
+            for (int d = 0; d < rank; d++) if (l[1 + d] != layouts[0][1 + d]) return layouts;
+        }
+        int[] shape = new int[rank];
+        int[][] strides = new int[layouts.length][rank];
+        int r = 0;
+        for (int d = 0; d < rank; d++) {
+            int size = layouts[0][1 + d];
+            if (size == 1) continue;                    // a size-1 dim adds nothing to any offset
+            boolean merge = r > 0;
+            for (int k = 0; merge && k < layouts.length; k++) {
+                merge = strides[k][r - 1] == layouts[k][1 + MAX_RANK + d] * size;
+            }
+            if (merge) {
+                shape[r - 1] *= size;
+                for (int k = 0; k < layouts.length; k++) strides[k][r - 1] = layouts[k][1 + MAX_RANK + d];
+            } else {
+                shape[r] = size;
+                for (int k = 0; k < layouts.length; k++) strides[k][r] = layouts[k][1 + MAX_RANK + d];
+                r++;
+            }
+        }
+        if (rank > 0 && r == 0) {                       // every dim has size 1: one element
+            shape[0] = 1;
+            r = 1;
+        }
+        int[][] out = new int[layouts.length][];
+        for (int k = 0; k < layouts.length; k++) {
+            out[k] = of(Arrays.copyOf(shape, r), Arrays.copyOf(strides[k], r), layouts[k][INTS - 1]);
+        }
+        return out;
+    }
+
     /** Storage offset of element i of a packed layout (the kernels' sl_at, for tests and batch planning). */
     static int at(int[] l, int i) {
         int off = l[INTS - 1];

@@ -36,6 +36,36 @@ class CudaLayoutTest {
         assertArrayEquals(new int[] {14, 18, 22}, new int[] {base + CudaLayout.at(red, 0), base + CudaLayout.at(red, 1), base + CudaLayout.at(red, 2)});
     }
 
+    /** Coalescing keeps every element's offset in every operand, and makes contiguous operands rank 1. */
+    @Test
+    void coalescingMergesDimsEveryOperandStepsThroughAsOne() {
+        int[] shape = {2, 3, 1, 4};
+        View contiguous = View.contiguous(S, shape);
+        View other = new View(S, shape, new int[] {12, 4, 4, 1}, 7);
+        View bias = new View(S, shape, new int[] {0, 0, 0, 1}, 3);                  // [4] broadcast over [2, 3, 1, 4]
+        View transposed = new View(S, shape, new int[] {1, 2, 24, 6}, 0);
+        int[][] cases = {{0, 1}, {0, 1, 2}, {0, 3}, {2}, {1, 2}};
+        View[] views = {contiguous, other, bias, transposed};
+        for (int[] pick : cases) {
+            int[][] before = new int[pick.length][];
+            for (int k = 0; k < pick.length; k++) before[k] = CudaLayout.over(views[pick[k]], shape);
+            int[][] after = CudaLayout.coalesced(before);
+            for (int k = 0; k < pick.length; k++) {
+                for (int i = 0; i < 24; i++) {
+                    assertEquals(CudaLayout.at(before[k], i), CudaLayout.at(after[k], i), java.util.Arrays.toString(pick) + " operand " + k + " element " + i);
+                }
+            }
+            if (pick.length == 2 && pick[1] == 1) assertEquals(1, after[0][0], "two contiguous operands become rank 1");
+        }
+        assertEquals(2, CudaLayout.coalesced(CudaLayout.of(contiguous), CudaLayout.over(bias, shape))[1][0], "bias add stays [6, 4]");
+        int[] ones = CudaLayout.of(new View(S, new int[] {1, 1}, new int[] {1, 1}, 5));
+        int[] single = CudaLayout.coalesced(ones)[0];
+        assertEquals(1, single[0]);
+        assertEquals(5, CudaLayout.at(single, 0));
+        int[] a = CudaLayout.of(View.contiguous(S, new int[] {2, 3})), b = CudaLayout.of(View.contiguous(S, new int[] {3, 2}));
+        assertSame(a, CudaLayout.coalesced(a, b)[0], "different shapes are left alone");
+    }
+
     @Test
     void rankAboveEightIsAClearError() {
         int[] shape = new int[9];

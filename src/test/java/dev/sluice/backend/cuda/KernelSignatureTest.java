@@ -61,7 +61,7 @@ class KernelSignatureTest {
 
     /** The letter an argument expression shows, or '?' where the source text does not tell. */
     static char letter(String arg) {
-        if (arg.startsWith("CudaLayout.")) return 'S';
+        if (arg.startsWith("CudaLayout.") || arg.matches("l\\[\\d]")) return 'S';   // l[k]: a coalesced layout
         if (arg.startsWith("(float)")) return 'F';
         if (arg.endsWith(".address()") || arg.startsWith("addr(") || arg.contains("? 0L :") || arg.endsWith("Addr")) return 'L';
         if (arg.endsWith(".ordinal()") || arg.matches("accumulate \\? 1 : 0|.* \\? 1 : 0")) return 'I';
