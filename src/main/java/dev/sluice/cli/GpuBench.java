@@ -27,9 +27,12 @@ final class GpuBench {
     /** Exit status when no GPU is usable. */
     static final int UNAVAILABLE = 3;
 
-    /** The backend of cuda:0, or null after printing why it is unavailable. */
-    static CudaBackend backendOrExplain() {
-        if (dev.sluice.backend.cuda.CudaAvailability.isEmulated()) {
+    /** How big the benchmark's problems are: the reported run, a quick look, or a smoke test of the code itself. */
+    enum Sizes { FULL, QUICK, SMOKE }
+
+    /** The backend of cuda:0, or null after printing why it is unavailable (the emulator only for smoke runs). */
+    static CudaBackend backendOrExplain(boolean allowEmulator) {
+        if (!allowEmulator && dev.sluice.backend.cuda.CudaAvailability.isEmulated()) {
             System.err.println("GPU unavailable: cuda:0 is the CUDA emulator (SLUICE_CUDA=emulate), whose timings would "
                     + "measure the CPU; bench gpu runs on a real GPU only");
             return null;
@@ -60,8 +63,15 @@ final class GpuBench {
         return elapsed / 1e9 / reps;
     }
 
-    static Map<String, Object> run(boolean quick, double minSeconds) {
-        CudaBackend gpu = backendOrExplain();
+    static Map<String, Object> run(boolean quick, double minSeconds) { return run(quick ? Sizes.QUICK : Sizes.FULL, minSeconds); }
+
+    /**
+     * The benchmark at the given sizes. SMOKE (tiny problems, for tests) also runs on the CUDA emulator, which makes its
+     * timings meaningless: it checks that the benchmark's code works before a GPU's time is spent on it.
+     */
+    static Map<String, Object> run(Sizes sizes, double minSeconds) {
+        boolean quick = sizes != Sizes.FULL, smoke = sizes == Sizes.SMOKE;
+        CudaBackend gpu = backendOrExplain(smoke);
         if (gpu == null) return null;
         Device cuda = Device.cuda(0);
         Map<String, Object> json = new LinkedHashMap<>();
@@ -70,7 +80,7 @@ final class GpuBench {
         Generator gen = new Generator(0);
 
         // memory-bound kernels vs copy bandwidth (bytes moved: reads + writes)
-        int n = quick ? 1 << 22 : 1 << 26;
+        int n = smoke ? 1 << 14 : quick ? 1 << 22 : 1 << 26;
         Tensor a = Tensor.randn(gen, DType.FLOAT32, n).to(cuda), b = Tensor.randn(gen, DType.FLOAT32, n).to(cuda);
         Tensor rows = a.reshape(n / 1024, 1024);
         double bytes = 4.0 * n;
@@ -96,7 +106,7 @@ final class GpuBench {
         json.put("memory", mem);
 
         // GEMM: square and GPT training shapes (tokens x d_model x 4 d_model), cuBLAS and the own kernel
-        int[][] shapes = quick ? new int[][] {{1024, 1024, 1024}}
+        int[][] shapes = smoke ? new int[][] {{64, 96, 80}} : quick ? new int[][] {{1024, 1024, 1024}}
                 : new int[][] {{1024, 1024, 1024}, {2048, 2048, 2048}, {4096, 4096, 4096}, {8192, 8192, 8192},
                 {8192, 3072, 768}, {8192, 768, 3072}, {8192, 2304, 768}, {8192, 768, 768}};
         List<Map<String, Object>> gemm = new ArrayList<>();
@@ -123,8 +133,9 @@ final class GpuBench {
         json.put("gemm", gemm);
 
         // GPT training step (forward, cross entropy, backward, AdamW)
-        GPT.Config cfg = quick ? new GPT.Config(256, 64, 64, 2, 2, 0.0) : new GPT.Config(1024, 256, 384, 6, 6, 0.0);
-        int batch = quick ? 4 : 16, seq = quick ? 32 : 256;
+        GPT.Config cfg = smoke ? new GPT.Config(32, 16, 32, 2, 2, 0.0)
+                : quick ? new GPT.Config(256, 64, 64, 2, 2, 0.0) : new GPT.Config(1024, 256, 384, 6, 6, 0.0);
+        int batch = smoke ? 2 : quick ? 4 : 16, seq = smoke ? 8 : quick ? 32 : 256;
         GPT model = new GPT(cfg, new Generator(1)).to(cuda);
         AdamW opt = new AdamW(model.parameters(), 3e-4, 0.9, 0.95, 1e-8, 0.1);
         long[] ids = new long[batch * seq], next = new long[batch * seq];

@@ -1,0 +1,37 @@
+package dev.sluice.cli;
+
+import dev.sluice.backend.cuda.CudaAvailability;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * `bench gpu`'s code, run end to end at tiny sizes on cuda:0 (the emulator in the build's second test run, where the
+ * timings mean nothing): it must produce every section, so that a GPU's time is not lost to a bug in the benchmark.
+ */
+class GpuBenchSmokeTest {
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBenchmarkRunsEveryPart() {
+        String reason = CudaAvailability.unavailableReason();
+        if (reason != null) {
+            if ("1".equals(System.getenv("SLUICE_REQUIRE_GPU"))) Assertions.fail("GPU unavailable: " + reason + " (SLUICE_REQUIRE_GPU=1)");
+            Assumptions.abort("GPU unavailable: " + reason);
+        }
+        Map<String, Object> json = GpuBench.run(GpuBench.Sizes.SMOKE, 0.0);
+        assertNotNull(json);
+        assertTrue((double) json.get("copyGBps") > 0);
+        List<Map<String, Object>> mem = (List<Map<String, Object>>) json.get("memory");
+        assertEquals(7, mem.size());
+        for (var m : mem) assertTrue((double) m.get("GBps") > 0, m.toString());
+        List<Map<String, Object>> gemm = (List<Map<String, Object>>) json.get("gemm");
+        assertEquals(1, gemm.size());
+        assertTrue((double) gemm.getFirst().get("ownTFLOPs") > 0);
+        assertTrue((double) json.get("gptStepMs") > 0);
+    }
+}
