@@ -237,9 +237,14 @@ public final class Elementwise {
         return self;
     }
 
-    /** self = src (broadcast and cast), in place. */
+    /** self = src (broadcast and cast), in place; src may live on another device (it is copied over first, as PyTorch). */
     public static Tensor copyInto(Tensor self, Tensor src) {
         checkInPlace("copy_", self, src);
+        if (!src.device().equals(self.device())) {
+            try (var ignored = GradMode.noGrad()) {
+                src = src.to(self.device());
+            }
+        }
         View b = operandFor("copy_", self, src);
         Ops.backend(self).copy(b, Ops.view(self));
         Ops.bump(self);

@@ -468,7 +468,7 @@ public final class Tensor {
 
     public Tensor div_(Tensor other) { return Elementwise.inPlace(this, other, dev.sluice.backend.BinaryOp.DIV, "div_"); }
 
-    /** Copies src (broadcast, cast to this dtype) into this tensor. */
+    /** Copies src (broadcast, cast to this dtype, from any device) into this tensor. */
     public Tensor copy_(Tensor src) { return Elementwise.copyInto(this, src); }
 
     public Tensor fill_(double value) { return Elementwise.fillInPlace(this, value); }

@@ -198,5 +198,21 @@ class GpuMethodsTest {
         for (var e : gpu.namedParameters().entrySet()) {
             assertArrayEquals(e.getValue().toFloatArray(), cpu.namedParameters().get(e.getKey()).toFloatArray(), e.getKey());
         }
+        // and the other way: a CPU checkpoint and a CPU state dict load into a GPU model, which stays on the GPU
+        GPT other = new GPT(new GPT.Config(12, 16, 16, 2, 1, 0.0), new Generator(5)).to(GPU);
+        Checkpoints.load(other, file);
+        GPT third = new GPT(new GPT.Config(12, 16, 16, 2, 1, 0.0), new Generator(6)).to(GPU);
+        third.loadStateDict(cpu.stateDict());
+        for (var e : cpu.namedParameters().entrySet()) {
+            for (GPT m : List.of(other, third)) {
+                Tensor p = m.namedParameters().get(e.getKey());
+                assertEquals(GPU, p.device(), e.getKey());
+                assertArrayEquals(e.getValue().toFloatArray(), p.toFloatArray(), e.getKey());
+            }
+        }
+        // copy_ between devices, as in PyTorch
+        Tensor dst = Tensor.zeros(2, 3).to(GPU);
+        dst.copy_(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, dst.toFloatArray());
     }
 }
