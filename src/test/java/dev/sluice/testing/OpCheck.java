@@ -3,6 +3,7 @@ package dev.sluice.testing;
 import dev.sluice.autograd.GradCheck;
 import dev.sluice.autograd.GradMode;
 import dev.sluice.tensor.DType;
+import dev.sluice.tensor.Device;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
@@ -21,8 +22,15 @@ import java.util.function.Function;
  *   <li>the float32 gradients against the float64 gradients.</li>
  * </ol>
  * Inputs given with {@link Builder#constant} (indices, masks) are passed unchanged to both precisions.
+ *
+ * <p>The checks run on the device named by the system property {@code sluice.test.device} (default cpu; the build's
+ * second test run sets cuda:0, the CUDA emulator there): inputs, constants and the backward seed are moved there, and
+ * the device's float64 forward is also compared with the CPU's (1e-10 relative).
  */
 public final class OpCheck {
+    /** Where the checks run. */
+    public static final Device DEVICE = Device.parse(System.getProperty("sluice.test.device", "cpu"));
+
     /** Value ranges for inputs whose op is not smooth everywhere. */
     public enum Domain {
         /** Standard normal. */
@@ -114,10 +122,15 @@ public final class OpCheck {
             Tensor out32 = fn.apply(views(leaves32, layout));
             assertShape(out64.shape(), out32.shape());
             assertClose("forward", out64.toDoubleArray(), out32.toDoubleArray(), forwardRtol, forwardAtol);
+            if (!DEVICE.equals(Device.CPU)) {
+                Tensor[] cpu64 = leaves(values, layout, DType.FLOAT64, Device.CPU);
+                assertClose("float64 forward on " + DEVICE + " vs the CPU", fn.apply(views(cpu64, layout, Device.CPU)).toDoubleArray(),
+                        out64.toDoubleArray(), 1e-10, 1e-12);
+            }
             if (!out32.requiresGrad()) return;
             double[] w = sample(new Generator(seed + 99), Domain.ANY, out64.shape());
-            out64.mul(Tensor.of(w).reshape(out64.shape())).sum().backward();
-            out32.mul(Tensor.of(w).reshape(out32.shape()).to(DType.FLOAT32)).sum().backward();
+            out64.mul(Tensor.of(w).reshape(out64.shape()).to(DEVICE)).sum().backward();
+            out32.mul(Tensor.of(w).reshape(out32.shape()).to(DType.FLOAT32).to(DEVICE)).sum().backward();
             for (int i = 0; i < n; i++) {
                 if (leaves64[i] == null || !leaves64[i].requiresGrad()) continue;
                 if (leaves64[i].grad() == null) {
@@ -129,8 +142,10 @@ public final class OpCheck {
             }
         }
 
-        /** Leaf tensors laid out so that {@link #views} presents the sampled values in the requested layout. */
-        private Tensor[] leaves(double[][] values, Layout layout, DType dtype) {
+        private Tensor[] leaves(double[][] values, Layout layout, DType dtype) { return leaves(values, layout, dtype, DEVICE); }
+
+        /** Leaf tensors on a device, laid out so that {@link #views} presents the sampled values in the requested layout. */
+        private Tensor[] leaves(double[][] values, Layout layout, DType dtype, Device device) {
             Tensor[] out = new Tensor[values.length];
             try (var ignored = GradMode.noGrad()) {
                 for (int i = 0; i < values.length; i++) {
@@ -145,17 +160,19 @@ public final class OpCheck {
                         case TRANSPOSED -> logical.transpose(-1, -2).contiguous();
                         case STRIDED -> Tensor.stack(-1, logical, Tensor.fullLike(logical, 1e30)).flatten(-2, -1).contiguous();
                     };
-                    out[i] = leaf.to(dtype).contiguous().requiresGrad(true);
+                    out[i] = leaf.to(dtype).contiguous().to(device).requiresGrad(true);
                 }
             }
             return out;
         }
 
-        private Tensor[] views(Tensor[] leaves, Layout layout) {
+        private Tensor[] views(Tensor[] leaves, Layout layout) { return views(leaves, layout, DEVICE); }
+
+        private Tensor[] views(Tensor[] leaves, Layout layout, Device device) {
             Tensor[] in = new Tensor[leaves.length];
             for (int i = 0; i < leaves.length; i++) {
                 if (leaves[i] == null) {
-                    in[i] = constants.get(i);
+                    in[i] = constants.get(i).to(device);
                     continue;
                 }
                 in[i] = switch (effective(layout, shapes.get(i))) {

@@ -39,6 +39,7 @@ final class EmulatedGpu implements GpuDriver {
 
     private final MethodHandle launch, lastError, signature, setSchedule, malloc, free, forwardedFaults;
     private final long limit;
+    private final int maxAllocations = maxAllocations();
     private final TreeMap<Long, Long> live = new TreeMap<>();   // address -> bytes
     private long liveBytes;
 
@@ -142,8 +143,28 @@ final class EmulatedGpu implements GpuDriver {
     @Override
     public void makeCurrent() {}
 
+    /**
+     * How many allocations may be live at once: each is three kernel memory maps (guard, data, guard), and a process
+     * may have vm.max_map_count maps (65530 by default), of which the JVM needs its own share. Past this, malloc reports
+     * out of memory, and the caching allocator runs the GC (unreachable tensors give their blocks back) and retries.
+     */
+    private static int maxAllocations() {
+        long maps = 65530;
+        try {
+            // readAllLines, not readString: procfs files report size 0 and readString was seen to return one byte of them
+            maps = Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/vm/max_map_count")).getFirst().trim());
+        } catch (java.io.IOException | RuntimeException e) {
+            // keep the default
+        }
+        return (int) Math.max(1000, Math.min(100_000, (maps - 20_000) / 3));
+    }
+
     @Override
     public synchronized long malloc(long bytes) {
+        if (live.size() >= maxAllocations) {
+            throw new OutOfDeviceMemory("CUDA emulator: " + live.size() + " live allocations, the most this process's memory "
+                    + "maps allow (each has guard pages; vm.max_map_count)");
+        }
         if (liveBytes + bytes > limit) {
             throw new OutOfDeviceMemory("CUDA emulator: out of device memory allocating " + bytes + " bytes with "
                     + liveBytes + " of " + limit + " in use (SLUICE_EMU_MEMORY_MB)");
