@@ -4,7 +4,6 @@ import dev.sluice.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,14 +15,12 @@ import java.util.Map;
  */
 public final class LabelRouter implements Router<Tensor> {
     private final List<String> hookPoints;
-    private final Tensor table; // [numLabels, width], row = mask of that label
-    private Tensor tableOnDevice; // the table on the device of the last labels
+    private final MaskTable table; // [numLabels, width], row = mask of that label
     private final int sequenceDims;
 
     private LabelRouter(List<String> hookPoints, Tensor table, int sequenceDims) {
         this.hookPoints = hookPoints;
-        this.table = table;
-        this.tableOnDevice = table;
+        this.table = new MaskTable(table);
         this.sequenceDims = sequenceDims;
     }
 
@@ -35,25 +32,16 @@ public final class LabelRouter implements Router<Tensor> {
         if (labels.dim() != 1) {
             throw new IllegalArgumentException("LabelRouter: labels must have shape [batch], got " + Arrays.toString(labels.shape()));
         }
-        Tensor rows = tableOn(labels.device()).indexSelect(0, labels); // [batch, width]; out-of-range labels fail there
+        Tensor rows = table.on(labels.device()).indexSelect(0, labels); // [batch, width]; out-of-range labels fail there
         int[] shape = new int[2 + sequenceDims];
         Arrays.fill(shape, 1);
         shape[0] = labels.size(0);
-        shape[shape.length - 1] = table.size(1);
-        Tensor mask = rows.reshape(shape);
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String h : hookPoints) out.put(h, mask);
-        return out;
-    }
-
-    /** The table on the labels' device (copied there once). */
-    private synchronized Tensor tableOn(dev.sluice.tensor.Device device) {
-        if (!tableOnDevice.device().equals(device)) tableOnDevice = table.to(device);
-        return tableOnDevice;
+        shape[shape.length - 1] = rows.size(1);
+        return MaskTable.atEach(hookPoints, rows.reshape(shape));
     }
 
     /** The [numLabels, width] mask table. */
-    public Tensor table() { return table; }
+    public Tensor table() { return table.table(); }
 
     /** Builds a {@link LabelRouter}. */
     public static final class Builder {

@@ -3,7 +3,6 @@ package dev.sluice.methods.routing;
 import dev.sluice.tensor.Tensor;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +30,7 @@ public final class TokenRouter implements Router<TokenRouter.Batch> {
     }
 
     private final List<String> hookPoints;
-    private final Tensor table; // [vocab, width]
-    private Tensor tableOnDevice; // the table on the device of the last targets
+    private final MaskTable table; // [vocab, width]
     private final int width;
 
     /**
@@ -52,31 +50,21 @@ public final class TokenRouter implements Router<TokenRouter.Batch> {
             if (!(w >= 0 && w <= 1)) throw new IllegalArgumentException("TokenRouter: weight of token " + t + " is " + w + ", expected [0, 1]");
             for (int u = 0; u < width; u++) rows[t * width + u] = (float) (forgetMask[u] * (1 - w) + retainMask[u] * w);
         }
-        this.table = Tensor.of(rows, tokenWeights.length, width);
-        this.tableOnDevice = table;
+        this.table = new MaskTable(Tensor.of(rows, tokenWeights.length, width));
     }
 
     @Override
     public Map<String, Tensor> masks(Batch batch) {
         int b = batch.targets().size(0), t = batch.targets().size(1);
         dev.sluice.tensor.Device device = batch.targets().device();
-        Tensor perToken = tableOn(device).indexSelect(0, batch.targets().reshape(b * t)).reshape(b, t, width);
+        Tensor perToken = table.on(device).indexSelect(0, batch.targets().reshape(b * t)).reshape(b, t, width);
         float[] routed = new float[b];
         for (int i = 0; i < b; i++) routed[i] = batch.forget()[i] ? 1 : 0;
         Tensor r = Tensor.of(routed, b, 1, 1).to(device);
         // r ∈ {0, 1}: exactly the token masks for forget sequences and exactly 1 for the rest
-        Tensor mask = perToken.mul(r).add(r.neg().add(1.0));
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String h : hookPoints) out.put(h, mask);
-        return out;
-    }
-
-    /** The table on the targets' device (copied there once). */
-    private synchronized Tensor tableOn(dev.sluice.tensor.Device device) {
-        if (!tableOnDevice.device().equals(device)) tableOnDevice = table.to(device);
-        return tableOnDevice;
+        return MaskTable.atEach(hookPoints, perToken.mul(r).add(r.neg().add(1.0)));
     }
 
     /** The [vocab, width] table of per-target-token masks used for forget sequences. */
-    public Tensor table() { return table; }
+    public Tensor table() { return table.table(); }
 }
