@@ -155,13 +155,14 @@ public final class GPT extends Module {
         eval();
         try (var ignored = GradMode.noGrad()) {
             KVCache cache = useCache ? newCache() : null;
+            dev.sluice.tensor.Device device = device();
             for (int step = 0; step < maxNewTokens; step++) {
                 Tensor logits;
                 if (useCache && cache.length() > 0 && cache.length() < cfg.contextLength()) {
-                    logits = forward(window(seq, len - 1, len), cache);      // only the newest token
+                    logits = forward(window(seq, len - 1, len).to(device), cache);      // only the newest token
                 } else {
                     if (useCache) cache.clear();
-                    logits = forward(window(seq, Math.max(0, len - cfg.contextLength()), len), cache);
+                    logits = forward(window(seq, Math.max(0, len - cfg.contextLength()), len).to(device), cache);
                 }
                 float[] last = logits.select(0, 0).select(0, logits.size(1) - 1).toFloatArray();
                 seq[len++] = Sampler.sample(last, temperature, topK, gen);

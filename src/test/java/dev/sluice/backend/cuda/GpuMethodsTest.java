@@ -84,6 +84,10 @@ class GpuMethodsTest {
         int[][] b = Generation.generate(gpu, PROMPTS, greedy, gens(), true);
         assertArrayEquals(a, b, "greedy tokens");
         assertArrayEquals(b, Generation.generate(gpu, PROMPTS, greedy, gens(), false), "cached = uncached on cuda");
+        // GPT's own single-prompt sampling, past the context length (the cache is rebuilt from a sliding window)
+        int[] one = cpu.generate(new int[] {5, 6, 7}, 20, 0.0, 0, new Generator(1));
+        assertArrayEquals(one, gpu.generate(new int[] {5, 6, 7}, 20, 0.0, 0, new Generator(1)), "GPT.generate");
+        assertArrayEquals(one, gpu.generateWithoutCache(new int[] {5, 6, 7}, 20, 0.0, 0, new Generator(1)), "GPT.generateWithoutCache");
         ResponseScores sc = new GptPolicy(cpu).score(PROMPTS, a, true), sg = new GptPolicy(gpu).score(PROMPTS, a, true);
         close(sc.tokenLogProbs().toFloatArray(), sg.tokenLogProbs().toFloatArray(), 1e-4, 1e-5, "token log-probs");
         close(sc.entropy().toFloatArray(), sg.entropy().toFloatArray(), 1e-4, 1e-5, "entropy");
