@@ -20,8 +20,8 @@ extern Fiber* current;
 extern Dim3 block_idx, block_dim, grid_dim;
 
 const Dim3& thread_idx();
-void sync_block(int line);
-uint64_t shfl_down_bits(unsigned mask, uint64_t bits, unsigned delta, int line);
+void sync_block(const char* file, int line);
+uint64_t shfl_down_bits(unsigned mask, uint64_t bits, unsigned delta, const char* file, int line);
 }  // namespace sl_emu
 
 #define __global__
@@ -36,16 +36,16 @@ uint64_t shfl_down_bits(unsigned mask, uint64_t bits, unsigned delta, int line);
 #define blockDim (sl_emu::block_dim)
 #define gridDim (sl_emu::grid_dim)
 
-// Both carry their source line, so that threads waiting at different barriers or shuffles are told apart.
-#define __syncthreads() sl_emu::sync_block(__LINE__)
-#define __shfl_down_sync(mask, v, delta) sl_emu::shfl_down((mask), (v), (delta), __LINE__)
+// Both carry their source file and line, so that threads waiting at different barriers or shuffles are told apart.
+#define __syncthreads() sl_emu::sync_block(__FILE__, __LINE__)
+#define __shfl_down_sync(mask, v, delta) sl_emu::shfl_down((mask), (v), (delta), __FILE__, __LINE__)
 
 namespace sl_emu {
-template <typename T> inline T shfl_down(unsigned mask, T v, unsigned delta, int line) {
+template <typename T> inline T shfl_down(unsigned mask, T v, unsigned delta, const char* file, int line) {
     static_assert(sizeof(T) <= 8, "__shfl_down_sync of a value wider than 64 bits");
     uint64_t bits = 0;
     std::memcpy(&bits, &v, sizeof(T));
-    bits = shfl_down_bits(mask, bits, delta, line);
+    bits = shfl_down_bits(mask, bits, delta, file, line);
     T out;
     std::memcpy(&out, &bits, sizeof(T));
     return out;

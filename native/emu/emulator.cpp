@@ -5,12 +5,14 @@
 //
 // Execution model: the blocks of a grid run one after another. The threads of a block are fibers (own stacks) run by a
 // scheduler on the calling thread, one at a time, each until it finishes or waits: at __syncthreads (released when
-// every thread of the block that has not exited waits there) or at __shfl_down_sync (released when every lane of its
-// warp waits there with the same delta; a full-mask shuffle needs all 32 lanes). What CUDA leaves undefined is
-// reported as an error naming the kernel and the block instead of being released: a barrier that some threads skip or
-// have exited before, threads at different barriers or shuffles, a shuffle in a partial warp. Between waits the runnable threads go in an order chosen by the
-// schedule (seeded shuffle by default, or forward, or reverse), so a kernel whose result depends on that order (a
-// missing barrier) gives different results under different schedules: the tests compare them.
+// every thread of the block waits at that same barrier) or at __shfl_down_sync (released when every lane of its warp
+// waits at that same shuffle with the same delta and mask; a full-mask shuffle needs all 32 lanes). What CUDA leaves
+// undefined is reported as an error naming the kernel and the block instead of being released: a barrier that some
+// threads skip or have exited before, threads at different barriers or shuffles, a shuffle in a partial warp. Between
+// waits the runnable threads go in an order chosen by the schedule (seeded shuffle by default, or forward, or
+// reverse), so a kernel whose result depends on that order (a missing barrier) gives different results under
+// different schedules: the tests compare them. Memory faults during a launch become errors too (fault_trap.h,
+// guarded_memory.h).
 #include "cuda_emu.h"
 #include "../all.cu"
 #include "selftest.cu"
@@ -97,8 +99,15 @@ struct Fiber {
     State state;
     uint64_t shuffle_bits;
     unsigned shuffle_delta, shuffle_mask;
-    int wait_line;  // source line of the barrier or shuffle it waits at
+    const char* wait_file;  // source file and line of the barrier or shuffle it waits at
+    int wait_line;
 };
+
+static bool same_place(const Fiber& a, const Fiber& b) {
+    return a.wait_line == b.wait_line && std::strcmp(a.wait_file, b.wait_file) == 0;
+}
+
+static std::string place(const Fiber& f) { return std::string(f.wait_file) + ":" + std::to_string(f.wait_line); }
 
 Fiber* current = nullptr;
 Dim3 block_idx, block_dim, grid_dim;
@@ -125,12 +134,14 @@ static void wait(State s) {
     switch_to(current->context, scheduler);
 }
 
-void sync_block(int line) {
+void sync_block(const char* file, int line) {
+    current->wait_file = file;
     current->wait_line = line;
     wait(AT_BARRIER);
 }
 
-uint64_t shfl_down_bits(unsigned mask, uint64_t bits, unsigned delta, int line) {
+uint64_t shfl_down_bits(unsigned mask, uint64_t bits, unsigned delta, const char* file, int line) {
+    current->wait_file = file;
     current->wait_line = line;
     current->shuffle_bits = bits;
     current->shuffle_delta = delta;
@@ -182,10 +193,9 @@ static bool release_shuffles(const char* kernel, std::string& error) {
         if (!any || !all) continue;
         unsigned delta = fibers[w0].shuffle_delta, mask = fibers[w0].shuffle_mask;
         for (int i = w0; i < w1; i++) {
-            if (fibers[i].wait_line != fibers[w0].wait_line) {
+            if (!same_place(fibers[i], fibers[w0])) {
                 error = std::string("kernel ") + kernel + ": lanes of warp " + std::to_string(w0 / 32) +
-                        " wait at different shuffles (lines " + std::to_string(fibers[w0].wait_line) + " and " +
-                        std::to_string(fibers[i].wait_line) + ")";
+                        " wait at different shuffles (" + place(fibers[w0]) + " and " + place(fibers[i]) + ")";
                 return false;
             }
             if (fibers[i].shuffle_delta != delta || fibers[i].shuffle_mask != mask) {
@@ -248,11 +258,10 @@ static bool run_block(const char* kernel) {
         // A barrier is released when every thread of the block waits at the same __syncthreads. CUDA leaves a barrier
         // that some threads skip (or have exited before) undefined, so that is reported rather than released.
         if (at_barrier == live && live == n) {
-            int line = fibers[0].wait_line;
             for (auto& f : fibers) {
-                if (f.wait_line != line) {
+                if (!same_place(f, fibers[0])) {
                     last_error = std::string("kernel ") + kernel + ": threads of one block wait at different "
-                                 "__syncthreads (lines " + std::to_string(line) + " and " + std::to_string(f.wait_line) + ")";
+                                 "__syncthreads (" + place(fibers[0]) + " and " + place(f) + ")";
                     return false;
                 }
             }

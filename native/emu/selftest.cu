@@ -44,3 +44,13 @@ __device__ float sl_selftest_deep(volatile float* p, int depth) {
 }
 
 extern "C" __global__ void sl_selftest_stack_overflow(float* out, int depth) { out[threadIdx.x] = sl_selftest_deep(out, depth); }
+
+// out: [blockDim.x]. Even threads wait at one barrier, odd threads at another: undefined in CUDA, reported here.
+extern "C" __global__ void sl_selftest_two_barriers(float* out) {
+    if (threadIdx.x % 2 == 0) {
+        __syncthreads();
+    } else {
+        __syncthreads();
+    }
+    out[threadIdx.x] = 1.0f;
+}

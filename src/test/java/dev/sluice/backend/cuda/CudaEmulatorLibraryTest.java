@@ -18,6 +18,6 @@ class CudaEmulatorLibraryTest {
         assertEquals(KernelSignature.parse(CudaModule.image()).keySet(), new TreeSet<>(fromSources));
         List<String> selftest = CudaEmulatorLibrary.kernelNames(Path.of("native/emu"));
         assertEquals(List.of("sl_selftest_divergent_barrier", "sl_selftest_missing_barrier", "sl_selftest_with_barrier",
-                "sl_selftest_shuffle", "sl_selftest_out_of_bounds", "sl_selftest_stack_overflow"), selftest);
+                "sl_selftest_shuffle", "sl_selftest_out_of_bounds", "sl_selftest_stack_overflow", "sl_selftest_two_barriers"), selftest);
     }
 }

@@ -66,6 +66,13 @@ class GpuEmulatorTest {
     }
 
     @Test
+    void threadsAtDifferentBarriersAreReported() {
+        var e = assertThrows(IllegalStateException.class, () -> selftest("sl_selftest_two_barriers", 64));
+        assertTrue(e.getMessage().contains("sl_selftest_two_barriers") && e.getMessage().contains("wait at different __syncthreads")
+                && e.getMessage().contains("selftest.cu:"), e.getMessage());
+    }
+
+    @Test
     void aFullMaskShuffleInAPartialWarpIsReported() {
         CudaBackend be = CudaBackend.forDevice(0);
         long x = CudaBackend.addr(dev.sluice.backend.View.contiguous(be.allocate(DType.FLOAT32, 48), new int[] {48}));
