@@ -193,6 +193,48 @@ class GpuMethodsTest {
         close(mc.forward(x).toFloatArray(), mg.forward(x.to(GPU)).toFloatArray(), 1e-5, 1e-6, "expanded and ablated MLP");
     }
 
+    /** Parameter routing, the unlearning losses, keepHidden and the relearning attack on a GPU model, as on the CPU. */
+    @Test
+    void parameterRoutingUnlearningLossesAndTheRelearningAttackMatchTheCpu() {
+        MLP cpu = new MLP(new int[] {6, 8, 3}, Activation.TANH, new Generator(21));
+        MLP gpu = cpu.deepCopy().to(GPU);
+        Tensor x = Tensor.randn(new Generator(22), DType.FLOAT32, 10, 6), y = Tensor.of(new long[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0}, 10);
+        double[] losses = new double[2];
+        MLP[] models = {cpu, gpu};
+        for (int i = 0; i < 2; i++) {
+            MLP m = models[i];
+            Device d = m.device();
+            var routing = dev.sluice.methods.routing.ParameterRouting.of(m).set("forget", n -> n.startsWith("fc0."), 0.0)
+                    .set("forget", "fc1.weight", Tensor.full(-0.5, 1, 8));
+            Tensor xd = x.to(d), yd = y.to(d);
+            Tensor logits = m.forward(xd);
+            Tensor loss = dev.sluice.methods.undo.UnlearningLosses.gradDiff(logits.narrow(0, 0, 5), yd.narrow(0, 0, 5),
+                    logits.narrow(0, 5, 5), yd.narrow(0, 5, 5), 2.0)
+                    .add(dev.sluice.methods.undo.UnlearningLosses.maxEnt(logits.narrow(0, 0, 5), null, logits.narrow(0, 5, 5),
+                            yd.narrow(0, 5, 5), 0.5));
+            routing.backward("forget", loss);
+            losses[i] = loss.item();
+        }
+        assertEquals(losses[0], losses[1], 1e-4 * Math.abs(losses[0]) + 1e-6);
+        sameGradients(cpu, gpu, "parameter routing");
+        assertEquals(0f, gpu.layer(0).weight().grad().abs().max().item(), 0.0, "fc0 gets exactly zero");
+
+        for (MLP m : models) m.keepHidden(0, 5);
+        assertEquals(GPU, gpu.layer(0).weight().device());
+        close(cpu.forward(x).toFloatArray(), gpu.forward(x.to(GPU)).toFloatArray(), 1e-5, 1e-6, "keepHidden");
+
+        var cfg = new dev.sluice.methods.undo.RelearningAttack.Config(new double[] {1e-2}, 10, new int[] {0, 10}, 0.9, 0.999, 1.0);
+        double[][] best = new double[2][];
+        for (int i = 0; i < 2; i++) {
+            Device d = models[i].device();
+            Tensor xd = x.to(d), yd = y.to(d);
+            best[i] = dev.sluice.methods.undo.RelearningAttack.run(models[i], cfg,
+                    (model, step) -> Losses.crossEntropy(model.forward(xd), yd),
+                    model -> -Losses.crossEntropy(model.forward(xd), yd).item()).best();
+        }
+        for (int s = 0; s < 2; s++) assertEquals(best[0][s], best[1][s], 1e-3 * Math.abs(best[0][s]) + 1e-5, "attack step " + s);
+    }
+
     @Test
     void aGpuModelsCheckpointLoadsOnTheCpu(@TempDir Path dir) throws Exception {
         GPT gpu = gpt().to(GPU), cpu = new GPT(new GPT.Config(12, 16, 16, 2, 1, 0.0), new Generator(99));
