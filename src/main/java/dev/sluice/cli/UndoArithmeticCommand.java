@@ -25,6 +25,9 @@ final class UndoArithmeticCommand implements Callable<Integer> {
     @Option(names = "--model", description = "mlp (calibrated) or gpt (a 2-layer transformer over 'a op b =', reported without a bound) (default: ${DEFAULT-VALUE}).")
     String model = "mlp";
 
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default), cuda or cuda:N.")
+    String device = "cpu";
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("results.json");
 
@@ -38,8 +41,10 @@ final class UndoArithmeticCommand implements Callable<Integer> {
             case "gpt" -> UndoArithmetic.Model.GPT;
             default -> throw new IllegalArgumentException("--model must be mlp or gpt, got '" + model + "'");
         };
-        var cfg = UndoArithmetic.Config.defaults().withSeed(seed).withModulus(modulus).withModel(m);
-        System.out.printf(Locale.ROOT, "UNDO on modular arithmetic: p = %d, model %s, seed %d%n", modulus, model, seed);
+        dev.sluice.tensor.Device on = dev.sluice.tensor.Device.parse(device);
+        if (on.kind() == dev.sluice.tensor.Device.Kind.CUDA) dev.sluice.backend.cuda.CudaBackend.forDevice(on.index());  // fails early, saying why
+        var cfg = UndoArithmetic.Config.defaults().withSeed(seed).withModulus(modulus).withModel(m).withDevice(on);
+        System.out.printf(Locale.ROOT, "UNDO on modular arithmetic: p = %d, model %s, seed %d, on %s%n", modulus, model, seed, on);
         var r = UndoArithmetic.run(cfg, p -> System.out.println(p.stage() + ": " + p.detail()));
         System.out.println();
         System.out.println("model                 retain acc  forget acc  steps      GFLOP  best held-out forget acc under attack   note (seeds 0/1)");

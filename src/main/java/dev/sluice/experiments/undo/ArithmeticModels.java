@@ -44,7 +44,7 @@ public final class ArithmeticModels {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor eq = Tensor.full(equals, DType.INT64, x.size(0), 1);
+            Tensor eq = Tensor.full(equals, DType.INT64, x.size(0), 1).to(x.device());
             Tensor logits = gpt.forward(Tensor.cat(1, x, eq)); // [n, 4, vocab + 1]
             return logits.select(1, 3).narrow(1, 0, classes);
         }

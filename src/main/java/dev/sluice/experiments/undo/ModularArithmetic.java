@@ -15,7 +15,7 @@ public final class ModularArithmetic {
 
         /** Rows picked by index (with repetition allowed). */
         public Split rows(long[] index) {
-            Tensor i = Tensor.of(index, index.length);
+            Tensor i = Tensor.of(index, index.length).to(inputs.device());
             return new Split(inputs.indexSelect(0, i), targets.indexSelect(0, i));
         }
 
@@ -25,6 +25,9 @@ public final class ModularArithmetic {
             for (int i = 0; i < n; i++) idx[i] = rng.nextInt(size());
             return rows(idx);
         }
+
+        /** The split on a device. */
+        public Split to(dev.sluice.tensor.Device device) { return new Split(inputs.to(device), targets.to(device)); }
 
         /** Both splits' rows, this one first. */
         public Split concat(Split other) {

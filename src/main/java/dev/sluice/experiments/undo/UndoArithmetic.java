@@ -10,6 +10,7 @@ import dev.sluice.nn.Losses;
 import dev.sluice.nn.Module;
 import dev.sluice.optim.Adam;
 import dev.sluice.tensor.DType;
+import dev.sluice.tensor.Device;
 import dev.sluice.tensor.Flops;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
@@ -39,17 +40,21 @@ public final class UndoArithmetic {
 
     /** Settings; {@link #defaults()} are the note's. */
     public record Config(long seed, int modulus, Model model, int pretrainSteps, int unlearnSteps, double[][] noise,
-                         int maxDistillSteps, int checkEvery, double[] attackLrs, int attackSteps, int[] attackEvalSteps) {
+                         int maxDistillSteps, int checkEvery, double[] attackLrs, int attackSteps, int[] attackEvalSteps,
+                         Device device) {
         public static Config defaults() {
             return new Config(0, 29, Model.MLP, 3000, 200, new double[][] {{0.3, 0.1}, {0.6, 0.1}, {0.8, 0.1}, {1.0, 1.0}},
-                    3000, 50, new double[] {1e-3, 3e-3}, 200, new int[] {0, 10, 25, 50, 100, 200});
+                    3000, 50, new double[] {1e-3, 3e-3}, 200, new int[] {0, 10, 25, 50, 100, 200}, Device.CPU);
         }
 
-        public Config withSeed(long s) { return new Config(s, modulus, model, pretrainSteps, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps); }
-        public Config withModulus(int p) { return new Config(seed, p, model, pretrainSteps, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps); }
-        public Config withModel(Model m) { return new Config(seed, modulus, m, pretrainSteps, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps); }
-        public Config withPretrainSteps(int s) { return new Config(seed, modulus, model, s, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps); }
-        public Config withNoise(double[][] n) { return new Config(seed, modulus, model, pretrainSteps, unlearnSteps, n, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps); }
+        public Config withSeed(long s) { return new Config(s, modulus, model, pretrainSteps, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps, device); }
+        public Config withModulus(int p) { return new Config(seed, p, model, pretrainSteps, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps, device); }
+        public Config withModel(Model m) { return new Config(seed, modulus, m, pretrainSteps, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps, device); }
+        public Config withPretrainSteps(int s) { return new Config(seed, modulus, model, s, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps, device); }
+        /** Shorter stages (tests): pretraining, unlearning, the distillation cap and the attack's steps. */
+        public Config withBudget(int pretrain, int unlearn, int maxDistill, int attack, int[] attackEval) { return new Config(seed, modulus, model, pretrain, unlearn, noise, maxDistill, checkEvery, attackLrs, attack, attackEval, device); }
+        public Config withDevice(Device d) { return new Config(seed, modulus, model, pretrainSteps, unlearnSteps, noise, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps, d); }
+        public Config withNoise(double[][] n) { return new Config(seed, modulus, model, pretrainSteps, unlearnSteps, n, maxDistillSteps, checkEvery, attackLrs, attackSteps, attackEvalSteps, device); }
     }
 
     /** One model's numbers. Steps/FLOPs count what it cost to make this model from the previous stage. */
@@ -101,6 +106,7 @@ public final class UndoArithmetic {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("task", "undo-modular-arithmetic");
             m.put("model", config.model().name().toLowerCase());
+            m.put("device", config.device().toString());
             m.put("modulus", config.modulus());
             m.put("seed", config.seed());
             m.put("chance", 1.0 / config.modulus());
@@ -129,7 +135,7 @@ public final class UndoArithmetic {
     public static Result run(Config cfg, Consumer<Progress> progress) {
         long t0 = System.nanoTime();
         ModularArithmetic task = new ModularArithmetic(cfg.modulus());
-        Split retain = task.addition(), forget = task.multiplication();
+        Split retain = task.addition().to(cfg.device()), forget = task.multiplication().to(cfg.device());
         Split[] attackSplit = ModularArithmetic.partition(forget, 0.25, cfg.seed() + 17);
         Split attackTrain = attackSplit[0], attackHeldOut = attackSplit[1];
         List<ModelResult> results = new ArrayList<>();
@@ -180,8 +186,9 @@ public final class UndoArithmetic {
 
     static Module newModel(Config cfg, ModularArithmetic task, long seed) {
         Generator gen = new Generator(seed);
-        return cfg.model() == Model.MLP ? new ArithmeticModels.Mlp(task.vocabSize(), task.modulus(), gen)
+        Module m = cfg.model() == Model.MLP ? new ArithmeticModels.Mlp(task.vocabSize(), task.modulus(), gen)
                 : new ArithmeticModels.Transformer(task.vocabSize(), task.modulus(), gen);
+        return m.to(cfg.device());
     }
 
     /** Adam lr 1e-3, batch 256 drawn with replacement, {@code pretrainSteps} steps. */
