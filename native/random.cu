@@ -22,6 +22,10 @@ __device__ __forceinline__ void sl_philox_block(unsigned long long seed, unsigne
 }
 
 __device__ __forceinline__ float sl_uniform24(unsigned bits) { return (bits >> 8) * 0x1.0p-24f; }
+
+// a + s·u rounded twice, as Java computes it: nvcc would otherwise contract it into one fma (rounded once), and the
+// uniforms would differ from the CPU's in the last bit (the CUDA emulator, built with FMA, showed it).
+__device__ __forceinline__ double sl_affine(double a, double s, double u) { return __dadd_rn(a, __dmul_rn(s, u)); }
 __device__ __forceinline__ double sl_open_uniform(unsigned bits) { return ((double) bits + 1.0) * 0x1.0p-32; }
 __device__ __forceinline__ double sl_uniform53(unsigned hi, unsigned lo) {
     unsigned long long bits = ((unsigned long long) hi << 21) ^ (lo >> 11);
@@ -36,7 +40,7 @@ __device__ __forceinline__ float sl_random_value_f32(int i, int kind, unsigned l
     int lane = i & 3;
     double v;
     if (kind == 0) {
-        v = a + (b - a) * (double) sl_uniform24(blk[lane]);
+        v = sl_affine(a, b - a, (double) sl_uniform24(blk[lane]));
     } else {
         int pair = lane & 2;
         double r = sqrt(-2.0 * log(sl_open_uniform(blk[pair])));
@@ -60,7 +64,7 @@ __device__ __forceinline__ double sl_random_value_f64(int i, int kind, unsigned 
     sl_philox_block(seed, offset + (unsigned long long) (i >> 1), blk);
     if (kind == 0) {
         int j = (i & 1) * 2;
-        return a + (b - a) * sl_uniform53(blk[j], blk[j + 1]);
+        return sl_affine(a, b - a, sl_uniform53(blk[j], blk[j + 1]));
     }
     double u1 = 1.0 - sl_uniform53(blk[0], blk[1]);
     double u2 = sl_uniform53(blk[2], blk[3]);

@@ -64,6 +64,17 @@ inline double atomicAdd(double* p, double v) {
     return old;
 }
 
+// CUDA's round-to-nearest arithmetic intrinsics, which the compiler must not contract into an fma: volatile keeps
+// each rounding here too (the emulator is built with -march=native, which lets g++ contract a*b+c).
+inline double __dmul_rn(double a, double b) {
+    volatile double r = a * b;
+    return r;
+}
+inline double __dadd_rn(double a, double b) {
+    volatile double r = a + b;
+    return r;
+}
+
 // CUDA's device math beyond <cmath>.
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 inline float rsqrt(float x) { return 1.0f / sqrtf(x); }

@@ -27,6 +27,9 @@ final class RoutingEraCommand implements Callable<Integer> {
             description = "Fractions of forget stories that are labelled (default: 1.0,0.5).")
     double[] labelFractions = ExpandRouteAblate.Config.defaults().labelFractions();
 
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default), cuda or cuda:N.")
+    String device = "cpu";
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("results.json");
 
@@ -36,9 +39,11 @@ final class RoutingEraCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var cfg = ExpandRouteAblate.Config.defaults().withSeed(seed).withSteps(steps).withLabelFractions(labelFractions);
-        System.out.printf(Locale.ROOT, "ERA on a %d-layer GPT (d=%d), %d steps per run, label fractions %s, seed %d%n",
-                cfg.nLayers(), cfg.dModel(), steps, Arrays.toString(labelFractions), seed);
-        var r = ExpandRouteAblate.run(cfg, p -> {
+        dev.sluice.tensor.Device on = dev.sluice.tensor.Device.parse(device);
+        if (on.kind() == dev.sluice.tensor.Device.Kind.CUDA) dev.sluice.backend.cuda.CudaBackend.forDevice(on.index());  // fails early, saying why
+        System.out.printf(Locale.ROOT, "ERA on a %d-layer GPT (d=%d), %d steps per run, label fractions %s, seed %d, on %s%n",
+                cfg.nLayers(), cfg.dModel(), steps, Arrays.toString(labelFractions), seed, on);
+        var r = ExpandRouteAblate.run(cfg, on, p -> {
             if (p.phase().equals("done")) System.out.printf(Locale.ROOT, "%-22s done: forget loss after method %.3f%n", p.run(), p.value());
             else if (p.step() % 500 == 0) System.out.printf(Locale.ROOT, "%-22s step %5d  loss %.4f%n", p.run(), p.step(), p.value());
         });

@@ -12,6 +12,7 @@ import dev.sluice.nn.Losses;
 import dev.sluice.optim.AdamW;
 import dev.sluice.optim.GradClip;
 import dev.sluice.optim.LrSchedule;
+import dev.sluice.tensor.Device;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
@@ -76,6 +77,18 @@ public final class ExpandRouteAblate {
         public Config withEvaluation(int stories, int attackSteps) {
             return new Config(seed, steps, batchSize, lr, forgetShare, labelFractions, dModel, nHeads, nLayers, targetLayers, expand,
                     forgetMaskValue, l1, coherenceStories, coherenceSteps, coherenceLr, attackStories, attackSteps, attackLr, stories);
+        }
+
+        /** A smaller relearning attack: fewer forget stories and steps (for tests). */
+        public Config withAttack(int stories, int attackSteps) {
+            return new Config(seed, steps, batchSize, lr, forgetShare, labelFractions, dModel, nHeads, nLayers, targetLayers, expand,
+                    forgetMaskValue, l1, coherenceStories, coherenceSteps, coherenceLr, stories, attackSteps, attackLr, evalStories);
+        }
+
+        /** A shorter coherence fine-tune: fewer retain stories and steps (for tests). */
+        public Config withCoherence(int stories, int fineTuneSteps) {
+            return new Config(seed, steps, batchSize, lr, forgetShare, labelFractions, dModel, nHeads, nLayers, targetLayers, expand,
+                    forgetMaskValue, l1, stories, fineTuneSteps, coherenceLr, attackStories, attackSteps, attackLr, evalStories);
         }
 
         public Config withBatchSize(int b) {
@@ -155,24 +168,28 @@ public final class ExpandRouteAblate {
 
     private ExpandRouteAblate() {}
 
-    /** Runs control, ERA and data filtering at each labelling fraction. */
-    public static Result run(Config cfg, Consumer<Progress> progress) {
+    /** Runs control, ERA and data filtering at each labelling fraction, on the CPU. */
+    public static Result run(Config cfg, Consumer<Progress> progress) { return run(cfg, Device.CPU, progress); }
+
+    /** Runs control, ERA and data filtering at each labelling fraction, with models and data on {@code device}. */
+    public static Result run(Config cfg, Device device, Consumer<Progress> progress) {
         long t0 = System.nanoTime();
         SyntheticStories stories = SyntheticStories.standard(cfg.seed());
         SplittableRandom evalRng = new SplittableRandom(cfg.seed() ^ 0x5eed_e7a1L);
-        Tensor evalRetain = tokens(stories.stories(false, cfg.evalStories(), evalRng));
-        Tensor evalForget = tokens(stories.stories(true, cfg.evalStories(), evalRng));
-        Tensor coherence = tokens(stories.stories(false, cfg.coherenceStories(), evalRng));
+        Tensor evalRetain = tokens(stories.stories(false, cfg.evalStories(), evalRng)).to(device);
+        Tensor evalForget = tokens(stories.stories(true, cfg.evalStories(), evalRng)).to(device);
+        Tensor coherence = tokens(stories.stories(false, cfg.coherenceStories(), evalRng)).to(device);
         // the coherence fine-tune picks its best step on its own held-out retain stories, not on the reported ones
-        Tensor selectRetain = tokens(stories.stories(false, cfg.evalStories(), evalRng));
-        Tensor attack = tokens(stories.stories(true, cfg.attackStories(), evalRng));
+        Tensor selectRetain = tokens(stories.stories(false, cfg.evalStories(), evalRng)).to(device);
+        Tensor attack = tokens(stories.stories(true, cfg.attackStories(), evalRng)).to(device);
         double[] weights = tokenWeights(stories, evalRng);
         List<MethodResult> runs = new ArrayList<>();
         for (double fraction : cfg.labelFractions()) {
             for (Method method : Method.values()) {
                 long t = System.nanoTime();
                 String name = method.key() + "@" + fraction;
-                GPT model = train(cfg, stories, method, fraction, weights, p -> progress.accept(new Progress(name, "train", p.step(), p.value())));
+                GPT model = train(cfg, stories, method, fraction, weights, device,
+                        p -> progress.accept(new Progress(name, "train", p.step(), p.value())));
                 Losses2 trained = evaluate(model, evalRetain, evalForget);
                 int kept = 0;
                 if (method != Method.DATA_FILTERING) {
@@ -197,9 +214,9 @@ public final class ExpandRouteAblate {
     }
 
     static GPT train(Config cfg, SyntheticStories stories, Method method, double labelFraction, double[] tokenWeights,
-                     Consumer<Progress> progress) {
+                     Device device, Consumer<Progress> progress) {
         int vocab = stories.vocabSize(), length = stories.storyLength() - 1;
-        GPT model = expandedModel(cfg, vocab, length);
+        GPT model = expandedModel(cfg, vocab, length).to(device);
         List<String> hooks = new ArrayList<>();
         for (int l : cfg.targetLayers()) hooks.add("blocks." + l + ".mlp.hidden0");
         int width = cfg.dMlp() + cfg.expand();
@@ -224,7 +241,7 @@ public final class ExpandRouteAblate {
                 int[] substitute = stories.story(false, rng);
                 batch[i] = method == Method.DATA_FILTERING && labelled[i] ? substitute : story;
             }
-            Tensor tokens = tokens(batch);
+            Tensor tokens = tokens(batch).to(device);
             Tensor inputs = tokens.narrow(1, 0, length), targets = tokens.narrow(1, 1, length).contiguous();
             activations.clear();
             opt.setLr(schedule.lr(step));
