@@ -24,6 +24,9 @@ final class RecontextLmCommand implements Callable<Integer> {
     @Option(names = "--prior-steps", description = "SFT steps of the instruction-following prior (default: ${DEFAULT-VALUE}).")
     int priorSteps = LmReproduction.Config.defaults().priorSteps();
 
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default), cuda or cuda:N.")
+    String device = "cpu";
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("results.json");
 
@@ -35,7 +38,10 @@ final class RecontextLmCommand implements Callable<Integer> {
         var cfg = LmReproduction.Config.defaults().withSeed(seed).withBudget(priorSteps, rounds);
         System.out.printf(Locale.ROOT, "recontextualization LM: %d-layer GPT (d=%d), %d rounds of best-of-%d on %d problems, seed %d%n",
                 cfg.nLayers(), cfg.dModel(), rounds, cfg.samples(), cfg.problemsPerRound(), seed);
-        var r = LmReproduction.run(cfg, LmReproduction.PAIRS, p -> {
+        dev.sluice.tensor.Device on = dev.sluice.tensor.Device.parse(device);
+        if (on.kind() == dev.sluice.tensor.Device.Kind.CUDA) dev.sluice.backend.cuda.CudaBackend.forDevice(on.index());  // fails early, saying why
+        System.out.println("on " + on);
+        var r = LmReproduction.run(cfg, LmReproduction.PAIRS, on, p -> {
             if (p.eval() == null) System.out.printf(Locale.ROOT, "%-28s step %5d  loss %.4f%n", p.run(), p.round(), p.loss());
             else System.out.printf(Locale.ROOT, "%-28s round %2d  %s%n", p.run(), p.round(), RatesTable.inline(p.eval()));
         });

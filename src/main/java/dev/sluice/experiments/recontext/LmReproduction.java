@@ -6,6 +6,7 @@ import dev.sluice.methods.recontext.ExpertIteration;
 import dev.sluice.methods.recontext.GptPolicy;
 import dev.sluice.nn.GPT;
 import dev.sluice.nn.Generation;
+import dev.sluice.tensor.Device;
 import dev.sluice.tensor.Generator;
 
 import java.util.ArrayList;
@@ -50,6 +51,9 @@ public final class LmReproduction {
         }
 
         public Config withSeed(long s) { return new Config(s, dModel, nHeads, nLayers, priorSteps, priorExamples, priorBatch, priorLr, hackPrior, skill, rounds, problemsPerRound, samples, sftSteps, sftBatch, lr, evalProblems); }
+
+        /** Smaller rounds (tests): problems per round, samples per problem, SFT steps per round, evaluation problems. */
+        public Config withRoundSize(int problems, int samplesPerProblem, int sft, int evaluation) { return new Config(seed, dModel, nHeads, nLayers, priorSteps, priorExamples, priorBatch, priorLr, hackPrior, skill, rounds, problems, samplesPerProblem, sft, sftBatch, lr, evaluation); }
 
         public Config withBudget(int priorSteps, int rounds) { return new Config(seed, dModel, nHeads, nLayers, priorSteps, priorExamples, priorBatch, priorLr, hackPrior, skill, rounds, problemsPerRound, samples, sftSteps, sftBatch, lr, evalProblems); }
     }
@@ -106,11 +110,14 @@ public final class LmReproduction {
 
     private LmReproduction() {}
 
-    /** The prior, then each pair from a copy of it. */
-    public static Result run(Config cfg, List<Pair> pairs, Consumer<Progress> progress) {
+    /** The prior, then each pair from a copy of it, on the CPU. */
+    public static Result run(Config cfg, List<Pair> pairs, Consumer<Progress> progress) { return run(cfg, pairs, Device.CPU, progress); }
+
+    /** The prior, then each pair from a copy of it, with the models on {@code device}. */
+    public static Result run(Config cfg, List<Pair> pairs, Device device, Consumer<Progress> progress) {
         long t0 = System.nanoTime();
         int[][] eval = LmTask.problems(cfg.evalProblems(), new SplittableRandom(cfg.seed() ^ 0xe7a1L));
-        GptPolicy prior = prior(cfg, progress);
+        GptPolicy prior = prior(cfg, device, progress);
         Eval priorEval = evaluate(prior, eval);
         progress.accept(new Progress("prior", 0, Double.NaN, priorEval));
         List<PairResult> out = new ArrayList<>();
@@ -118,9 +125,13 @@ public final class LmReproduction {
         return new Result(cfg, priorEval, out, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Phase 1: SFT on instruction-following data (response-only loss). */
-    public static GptPolicy prior(Config cfg, Consumer<Progress> progress) {
-        GPT model = new GPT(new GPT.Config(LmTask.VOCAB, 16, cfg.dModel(), cfg.nHeads(), cfg.nLayers(), 0.0), new Generator(cfg.seed()));
+    /** Phase 1: SFT on instruction-following data (response-only loss), on the CPU. */
+    public static GptPolicy prior(Config cfg, Consumer<Progress> progress) { return prior(cfg, Device.CPU, progress); }
+
+    /** Phase 1 with the model on {@code device}. */
+    public static GptPolicy prior(Config cfg, Device device, Consumer<Progress> progress) {
+        GPT model = new GPT(new GPT.Config(LmTask.VOCAB, 16, cfg.dModel(), cfg.nHeads(), cfg.nLayers(), 0.0), new Generator(cfg.seed()))
+                .to(device);
         GptPolicy policy = new GptPolicy(model);
         SplittableRandom rng = new SplittableRandom(cfg.seed() ^ 0x9e3779b97f4a7c15L);
         int[][][] data = LmTask.priorData(cfg.priorExamples(), cfg.hackPrior(), cfg.skill(), rng);
