@@ -110,7 +110,10 @@ final class CudaEmulatorLibrary {
             Path lib = dir.resolve("libsluice_cuda_emu.so");
             if (Files.isRegularFile(lib)) return lib;
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("kernels.inc"), table);
+            // kernels.inc is written whole (temp + rename): another JVM may be compiling in this directory too
+            Path incTmp = Files.createTempFile(dir, "kernels", ".inc.tmp");
+            Files.writeString(incTmp, table);
+            move(incTmp, dir.resolve("kernels.inc"));
             Path tmp = Files.createTempFile(dir, "libsluice_cuda_emu", ".so.tmp");
             List<String> cmd = new ArrayList<>(List.of(cxx));
             cmd.addAll(FLAGS);
@@ -122,11 +125,7 @@ final class CudaEmulatorLibrary {
                 throw new IllegalStateException("building the CUDA emulator failed: " + String.join(" ", cmd) + "\n"
                         + output.lines().limit(30).reduce("", (a, b) -> a + b + "\n"));
             }
-            try {
-                Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, lib, StandardCopyOption.REPLACE_EXISTING);
-            }
+            move(tmp, lib);
             return lib;
         } catch (IOException e) {
             throw new IllegalStateException("building the CUDA emulator failed: " + e, e);
@@ -135,6 +134,14 @@ final class CudaEmulatorLibrary {
             throw new IllegalStateException("building the CUDA emulator was interrupted", e);
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
