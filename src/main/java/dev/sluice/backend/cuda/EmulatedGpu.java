@@ -41,6 +41,7 @@ final class EmulatedGpu implements GpuDriver {
     private final long limit;
     private final int maxAllocations = maxAllocations();
     private final TreeMap<Long, Long> live = new TreeMap<>();   // address -> bytes
+    private final java.util.concurrent.ConcurrentHashMap<String, String> signatures = new java.util.concurrent.ConcurrentHashMap<>();
     private long liveBytes;
 
     EmulatedGpu(Map<String, String> ptxSignatures) { this(ptxSignatures, memoryLimit()); }
@@ -236,7 +237,7 @@ final class EmulatedGpu implements GpuDriver {
 
     @Override
     public void launch(String kernel, LaunchConfig cfg, Object... args) {
-        String sig = emulatedSignature(kernel);
+        String sig = signatures.computeIfAbsent(kernel, this::emulatedSignature);
         if (sig == null) throw new IllegalStateException("kernel " + kernel + " is not in the CUDA emulator");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(ADDRESS, Math.max(1, args.length));
