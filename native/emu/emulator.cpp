@@ -23,6 +23,7 @@
 #include <ucontext.h>
 #endif
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -104,7 +105,7 @@ struct Fiber {
 };
 
 static bool same_place(const Fiber& a, const Fiber& b) {
-    return a.wait_line == b.wait_line && std::strcmp(a.wait_file, b.wait_file) == 0;
+    return a.wait_line == b.wait_line && (a.wait_file == b.wait_file || std::strcmp(a.wait_file, b.wait_file) == 0);
 }
 
 static std::string place(const Fiber& f) { return std::string(f.wait_file) + ":" + std::to_string(f.wait_line); }
@@ -179,35 +180,34 @@ static std::string describe_waits(const char* kernel) {
     return buf;
 }
 
-// Releases the warps whose live lanes all wait at a shuffle; false when none could be released. Error text on misuse.
+// The block being run: which fibers may run next, and per-warp counts kept as fibers come back to the scheduler, so a
+// phase costs time for the fibers that ran, not for the whole block.
+static std::vector<int> runnable, released;
+static std::vector<int> shuffle_waiting;  // per warp: lanes waiting at a shuffle
+
+// Releases the warps whose lanes all wait at the same shuffle (into `released`, in thread order); false with an
+// error text on misuse (lanes at different shuffles, different deltas or masks, a full mask in a partial warp).
 static bool release_shuffles(const char* kernel, std::string& error) {
-    bool released = false;
     int n = (int) fibers.size();
-    for (int w0 = 0; w0 < n; w0 += 32) {
+    for (int w = 0, w0 = 0; w0 < n; w++, w0 += 32) {
         int w1 = std::min(n, w0 + 32);
-        bool any = false, all = true;
-        for (int i = w0; i < w1; i++) {
-            if (fibers[i].state == AT_SHUFFLE) any = true;
-            else all = false;
-        }
-        if (!any || !all) continue;
+        if (shuffle_waiting[w] != w1 - w0) continue;
         unsigned delta = fibers[w0].shuffle_delta, mask = fibers[w0].shuffle_mask;
         for (int i = w0; i < w1; i++) {
             if (!same_place(fibers[i], fibers[w0])) {
-                error = std::string("kernel ") + kernel + ": lanes of warp " + std::to_string(w0 / 32) +
+                error = std::string("kernel ") + kernel + ": lanes of warp " + std::to_string(w) +
                         " wait at different shuffles (" + place(fibers[w0]) + " and " + place(fibers[i]) + ")";
                 return false;
             }
             if (fibers[i].shuffle_delta != delta || fibers[i].shuffle_mask != mask) {
-                error = std::string("kernel ") + kernel + ": lanes of warp " + std::to_string(w0 / 32) +
+                error = std::string("kernel ") + kernel + ": lanes of warp " + std::to_string(w) +
                         " shuffle with different deltas or masks";
                 return false;
             }
         }
         if (mask == 0xffffffffu && w1 - w0 < 32) {
-            error = std::string("kernel ") + kernel + ": __shfl_down_sync with a full mask in warp " +
-                    std::to_string(w0 / 32) + " of only " + std::to_string(w1 - w0) +
-                    " threads (block size not a multiple of 32)";
+            error = std::string("kernel ") + kernel + ": __shfl_down_sync with a full mask in warp " + std::to_string(w) +
+                    " of only " + std::to_string(w1 - w0) + " threads (block size not a multiple of 32)";
             return false;
         }
         uint64_t in[32];
@@ -216,44 +216,52 @@ static bool release_shuffles(const char* kernel, std::string& error) {
             int src = i - w0 + (int) delta;
             fibers[i].shuffle_bits = src < w1 - w0 ? in[src] : in[i - w0];
             fibers[i].state = RUNNABLE;
+            released.push_back(i);
         }
-        released = true;
+        shuffle_waiting[w] = 0;
     }
-    return released;
+    return true;
 }
 
 static bool run_block(const char* kernel) {
     int n = (int) fibers.size();
-    static std::vector<int> order;  // static: a fault leaves run_block by siglongjmp, which runs no destructors
-    order.resize(n);
+    runnable.clear();
     for (int i = 0; i < n; i++) {
         Fiber& f = fibers[i];
         f.state = RUNNABLE;
         prepare(f.context, stacks + (size_t) i * STACK_SLOT + PAGE, STACK_BYTES);
+        runnable.push_back(i);
     }
-    for (int phase = 0;; phase++) {
-        for (int i = 0; i < n; i++) order[i] = schedule_mode == 1 ? n - 1 - i : i;
+    shuffle_waiting.assign((n + 31) / 32, 0);
+    int live = n, at_barrier = 0;
+    while (true) {
+        // the order this phase's runnable fibers go in (runnable is in thread order)
+        if (schedule_mode == 1) std::reverse(runnable.begin(), runnable.end());
         if (schedule_mode == 2) {
-            for (int i = n - 1; i > 0; i--) std::swap(order[i], order[next_random() % (uint64_t) (i + 1)]);
+            for (int i = (int) runnable.size() - 1; i > 0; i--) std::swap(runnable[i], runnable[next_random() % (uint64_t) (i + 1)]);
         }
-        for (int i : order) {
-            if (fibers[i].state != RUNNABLE) continue;
+        for (int i : runnable) {
             current = &fibers[i];
             switches++;
             switch_to(scheduler, fibers[i].context);
+            switch (fibers[i].state) {
+                case DONE: live--; break;
+                case AT_BARRIER: at_barrier++; break;
+                case AT_SHUFFLE: shuffle_waiting[i / 32]++; break;
+                default: break;
+            }
         }
         current = nullptr;
-        int live = 0, at_barrier = 0;
-        for (auto& f : fibers) {
-            if (f.state != DONE) live++;
-            if (f.state == AT_BARRIER) at_barrier++;
-        }
         if (live == 0) return true;
+        released.clear();
         std::string error;
-        if (release_shuffles(kernel, error)) continue;
-        if (!error.empty()) {
+        if (!release_shuffles(kernel, error)) {
             last_error = error;
             return false;
+        }
+        if (!released.empty()) {
+            runnable.swap(released);
+            continue;
         }
         // A barrier is released when every thread of the block waits at the same __syncthreads. CUDA leaves a barrier
         // that some threads skip (or have exited before) undefined, so that is reported rather than released.
@@ -265,7 +273,12 @@ static bool run_block(const char* kernel) {
                     return false;
                 }
             }
-            for (auto& f : fibers) f.state = RUNNABLE;
+            runnable.clear();
+            for (int i = 0; i < n; i++) {
+                fibers[i].state = RUNNABLE;
+                runnable.push_back(i);
+            }
+            at_barrier = 0;
             continue;
         }
         last_error = describe_waits(kernel);
