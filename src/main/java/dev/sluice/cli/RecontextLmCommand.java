@@ -38,8 +38,8 @@ final class RecontextLmCommand implements Callable<Integer> {
         var cfg = LmReproduction.Config.defaults().withSeed(seed).withBudget(priorSteps, rounds);
         System.out.printf(Locale.ROOT, "recontextualization LM: %d-layer GPT (d=%d), %d rounds of best-of-%d on %d problems, seed %d%n",
                 cfg.nLayers(), cfg.dModel(), rounds, cfg.samples(), cfg.problemsPerRound(), seed);
-        dev.sluice.tensor.Device on = dev.sluice.tensor.Device.parse(device);
-        if (on.kind() == dev.sluice.tensor.Device.Kind.CUDA) dev.sluice.backend.cuda.CudaBackend.forDevice(on.index());  // fails early, saying why
+        dev.sluice.tensor.Device on = DeviceOption.resolve(device, "recontext lm");
+        if (on == null) return 2;
         System.out.println("on " + on);
         var r = LmReproduction.run(cfg, LmReproduction.PAIRS, on, p -> {
             if (p.eval() == null) System.out.printf(Locale.ROOT, "%-28s step %5d  loss %.4f%n", p.run(), p.round(), p.loss());

@@ -39,8 +39,8 @@ final class RoutingEraCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var cfg = ExpandRouteAblate.Config.defaults().withSeed(seed).withSteps(steps).withLabelFractions(labelFractions);
-        dev.sluice.tensor.Device on = dev.sluice.tensor.Device.parse(device);
-        if (on.kind() == dev.sluice.tensor.Device.Kind.CUDA) dev.sluice.backend.cuda.CudaBackend.forDevice(on.index());  // fails early, saying why
+        dev.sluice.tensor.Device on = DeviceOption.resolve(device, "routing era");
+        if (on == null) return 2;
         System.out.printf(Locale.ROOT, "ERA on a %d-layer GPT (d=%d), %d steps per run, label fractions %s, seed %d, on %s%n",
                 cfg.nLayers(), cfg.dModel(), steps, Arrays.toString(labelFractions), seed, on);
         var r = ExpandRouteAblate.run(cfg, on, p -> {

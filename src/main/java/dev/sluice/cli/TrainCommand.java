@@ -1,6 +1,5 @@
 package dev.sluice.cli;
 
-import dev.sluice.backend.cuda.CudaBackend;
 import dev.sluice.experiments.FashionMnistTraining;
 import dev.sluice.io.AtomicFiles;
 import dev.sluice.io.Json;
@@ -59,14 +58,8 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("sluice train: unknown task '" + task + "'; available: fashion-mnist");
             return 2;
         }
-        Device on;
-        try {
-            on = Device.parse(device);
-            if (on.kind() == Device.Kind.CUDA) CudaBackend.forDevice(on.index());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            System.err.println("sluice train: " + e.getMessage());
-            return 2;
-        }
+        Device on = DeviceOption.resolve(device, "train");
+        if (on == null) return 2;
         var cfg = new FashionMnistTraining.Config(data, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit,
                 new int[] {512, 256}, on);
         System.out.printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %s, on %s%n",

@@ -41,8 +41,8 @@ final class UndoArithmeticCommand implements Callable<Integer> {
             case "gpt" -> UndoArithmetic.Model.GPT;
             default -> throw new IllegalArgumentException("--model must be mlp or gpt, got '" + model + "'");
         };
-        dev.sluice.tensor.Device on = dev.sluice.tensor.Device.parse(device);
-        if (on.kind() == dev.sluice.tensor.Device.Kind.CUDA) dev.sluice.backend.cuda.CudaBackend.forDevice(on.index());  // fails early, saying why
+        dev.sluice.tensor.Device on = DeviceOption.resolve(device, "undo arithmetic");
+        if (on == null) return 2;
         var cfg = UndoArithmetic.Config.defaults().withSeed(seed).withModulus(modulus).withModel(m).withDevice(on);
         System.out.printf(Locale.ROOT, "UNDO on modular arithmetic: p = %d, model %s, seed %d, on %s%n", modulus, model, seed, on);
         var r = UndoArithmetic.run(cfg, p -> System.out.println(p.stage() + ": " + p.detail()));
