@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * <p>The sources are found at {@code SLUICE_NATIVE_DIR} (or the system property {@code sluice.native.dir}), else
  * {@code native/} under the working directory: the emulator is a development and test tool and needs a checkout.
  * The compiler is {@code CXX}, else {@code g++}, else {@code c++}. The library goes to
- * {@code <java.io.tmpdir>/sluice-cuda-emulator/<hash of sources and flags>/}, written to a temp name and renamed.
+ * {@code target/cuda-emulator/<hash of sources and flags>/} beside the sources (the checkout's build directory, which
+ * {@code mvn clean} removes), or under {@code java.io.tmpdir} when that is not writable; it is written to a temp name
+ * and renamed.
  */
 final class CudaEmulatorLibrary {
     private CudaEmulatorLibrary() {}
@@ -106,7 +108,7 @@ final class CudaEmulatorLibrary {
             }
             sha.update((cxx + " " + FLAGS + "\n" + table).getBytes(StandardCharsets.UTF_8));
             String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "sluice-cuda-emulator", hash);
+            Path dir = outputRoot(src).resolve(hash);
             Path lib = dir.resolve("libsluice_cuda_emu.so");
             if (Files.isRegularFile(lib)) return lib;
             Files.createDirectories(dir);
@@ -135,6 +137,19 @@ final class CudaEmulatorLibrary {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * target/cuda-emulator in the checkout when it can be written (a temp dir may be mounted noexec, which would stop
+     * the library from loading), else the temp dir.
+     */
+    private static Path outputRoot(Path nativeDir) {
+        Path checkout = nativeDir.getParent();
+        if (checkout != null && Files.isWritable(checkout)) {
+            Path target = checkout.resolve("target");
+            if (!Files.exists(target) || Files.isWritable(target)) return target.resolve("cuda-emulator");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "sluice-cuda-emulator");
     }
 
     private static void move(Path from, Path to) throws IOException {
