@@ -2,13 +2,19 @@ package dev.sluice.cli;
 
 import dev.sluice.backend.cuda.CudaBackend;
 import dev.sluice.tensor.Device;
+import picocli.CommandLine.Option;
 
-/** The commands' --device option: parsed, and for a CUDA device checked at once, so a missing GPU is one clear line. */
+/**
+ * The --device option, mixed into every command that can run on a GPU ({@code @Mixin DeviceOption device}): parsed,
+ * and for a CUDA device checked at once, so a bad name or a missing GPU is one clear line.
+ */
 final class DeviceOption {
-    private DeviceOption() {}
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "cpu (default), cuda or cuda:N; SLUICE_CUDA=emulate makes cuda:0 the CPU emulator of the CUDA kernels.")
+    String spec = "cpu";
 
     /** The device, or null after printing "sluice COMMAND: why" to stderr (unknown name, GPU unavailable). */
-    static Device resolve(String spec, String command) {
+    Device resolve(String command) {
         try {
             Device d = Device.parse(spec);
             if (d.kind() == Device.Kind.CUDA) CudaBackend.forDevice(d.index());

@@ -5,6 +5,7 @@ import dev.sluice.experiments.recontext.LmReproduction;
 import dev.sluice.io.AtomicFiles;
 import dev.sluice.io.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ final class RecontextLmCommand implements Callable<Integer> {
     @Option(names = "--prior-steps", description = "SFT steps of the instruction-following prior (default: ${DEFAULT-VALUE}).")
     int priorSteps = LmReproduction.Config.defaults().priorSteps();
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default), cuda or cuda:N.")
-    String device = "cpu";
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("results.json");
@@ -38,7 +39,7 @@ final class RecontextLmCommand implements Callable<Integer> {
         var cfg = LmReproduction.Config.defaults().withSeed(seed).withBudget(priorSteps, rounds);
         System.out.printf(Locale.ROOT, "recontextualization LM: %d-layer GPT (d=%d), %d rounds of best-of-%d on %d problems, seed %d%n",
                 cfg.nLayers(), cfg.dModel(), rounds, cfg.samples(), cfg.problemsPerRound(), seed);
-        dev.sluice.tensor.Device on = DeviceOption.resolve(device, "recontext lm");
+        dev.sluice.tensor.Device on = device.resolve("recontext lm");
         if (on == null) return 2;
         System.out.println("on " + on);
         var r = LmReproduction.run(cfg, LmReproduction.PAIRS, on, p -> {

@@ -6,6 +6,7 @@ import dev.sluice.experiments.routing.EraFigure;
 import dev.sluice.io.AtomicFiles;
 import dev.sluice.io.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ final class RoutingEraCommand implements Callable<Integer> {
             description = "Fractions of forget stories that are labelled (default: 1.0,0.5).")
     double[] labelFractions = ExpandRouteAblate.Config.defaults().labelFractions();
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default), cuda or cuda:N.")
-    String device = "cpu";
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("results.json");
@@ -39,7 +40,7 @@ final class RoutingEraCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var cfg = ExpandRouteAblate.Config.defaults().withSeed(seed).withSteps(steps).withLabelFractions(labelFractions);
-        dev.sluice.tensor.Device on = DeviceOption.resolve(device, "routing era");
+        dev.sluice.tensor.Device on = device.resolve("routing era");
         if (on == null) return 2;
         System.out.printf(Locale.ROOT, "ERA on a %d-layer GPT (d=%d), %d steps per run, label fractions %s, seed %d, on %s%n",
                 cfg.nLayers(), cfg.dModel(), steps, Arrays.toString(labelFractions), seed, on);

@@ -5,6 +5,7 @@ import dev.sluice.io.AtomicFiles;
 import dev.sluice.io.Json;
 import dev.sluice.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,9 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-limit", description = "Evaluate on only the first N test images (0 = all 10000).")
     int testLimit = 0;
 
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "cpu (default), cuda or cuda:N; SLUICE_CUDA=emulate makes cuda:0 the CPU emulator of the CUDA kernels.")
-    String device = "cpu";
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON to FILE (atomically).")
     Path out;
@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("sluice train: unknown task '" + task + "'; available: fashion-mnist");
             return 2;
         }
-        Device on = DeviceOption.resolve(device, "train");
+        Device on = device.resolve("train");
         if (on == null) return 2;
         var cfg = new FashionMnistTraining.Config(data, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit,
                 new int[] {512, 256}, on);

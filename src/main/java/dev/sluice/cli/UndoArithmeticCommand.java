@@ -5,6 +5,7 @@ import dev.sluice.experiments.undo.UndoFigure;
 import dev.sluice.io.AtomicFiles;
 import dev.sluice.io.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -25,8 +26,8 @@ final class UndoArithmeticCommand implements Callable<Integer> {
     @Option(names = "--model", description = "mlp (calibrated) or gpt (a 2-layer transformer over 'a op b =', reported without a bound) (default: ${DEFAULT-VALUE}).")
     String model = "mlp";
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default), cuda or cuda:N.")
-    String device = "cpu";
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("results.json");
@@ -41,7 +42,7 @@ final class UndoArithmeticCommand implements Callable<Integer> {
             case "gpt" -> UndoArithmetic.Model.GPT;
             default -> throw new IllegalArgumentException("--model must be mlp or gpt, got '" + model + "'");
         };
-        dev.sluice.tensor.Device on = DeviceOption.resolve(device, "undo arithmetic");
+        dev.sluice.tensor.Device on = device.resolve("undo arithmetic");
         if (on == null) return 2;
         var cfg = UndoArithmetic.Config.defaults().withSeed(seed).withModulus(modulus).withModel(m).withDevice(on);
         System.out.printf(Locale.ROOT, "UNDO on modular arithmetic: p = %d, model %s, seed %d, on %s%n", modulus, model, seed, on);

@@ -162,9 +162,9 @@ public final class FashionMnistTraining {
     public static double evaluate(MLP model, TensorDataset data) {
         model.eval();
         long correct = 0;
+        Device d = model.device();
         try (var ignored = GradMode.noGrad()) {
             for (Batch batch : new DataLoader(data, 1000, false, false, null)) {
-                Device d = model.device();
                 correct += countCorrect(model.forward(batch.inputs().to(d)), batch.targets().to(d));
             }
         }

@@ -1,8 +1,5 @@
 package dev.sluice.cli;
 
-import dev.sluice.backend.cuda.CudaAvailability;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,11 +15,7 @@ class GpuBenchSmokeTest {
     @Test
     @SuppressWarnings("unchecked")
     void theBenchmarkRunsEveryPart() {
-        String reason = CudaAvailability.unavailableReason();
-        if (reason != null) {
-            if ("1".equals(System.getenv("SLUICE_REQUIRE_GPU"))) Assertions.fail("GPU unavailable: " + reason + " (SLUICE_REQUIRE_GPU=1)");
-            Assumptions.abort("GPU unavailable: " + reason);
-        }
+        dev.sluice.backend.cuda.GpuRequirement.require();
         Map<String, Object> json = GpuBench.run(GpuBench.Sizes.SMOKE, 0.0);
         assertNotNull(json);
         assertTrue((double) json.get("copyGBps") > 0);

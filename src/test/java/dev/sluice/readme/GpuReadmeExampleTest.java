@@ -1,9 +1,6 @@
 package dev.sluice.readme;
 
-import dev.sluice.backend.cuda.CudaAvailability;
 import dev.sluice.tensor.Device;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -12,11 +9,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class GpuReadmeExampleTest {
     @Test
     void theGpuExampleTrainsOnCudaAsOnTheCpu() {
-        String reason = CudaAvailability.unavailableReason();
-        if (reason != null) {
-            if ("1".equals(System.getenv("SLUICE_REQUIRE_GPU"))) Assertions.fail("GPU unavailable: " + reason + " (SLUICE_REQUIRE_GPU=1)");
-            Assumptions.abort("GPU unavailable: " + reason);
-        }
+        dev.sluice.backend.cuda.GpuRequirement.require();
         var cpu = ReadmeGpuExample.run(Device.CPU);
         var gpu = ReadmeGpuExample.run(Device.cuda(0));
         assertEquals(Device.cuda(0), gpu.gradientDevice());

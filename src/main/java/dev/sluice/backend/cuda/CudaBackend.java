@@ -285,13 +285,13 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void layerNormBackward(View g, View x, View mean, View rstd, View gamma, View dx, View dgamma, View dbeta) {
-        boolean f64 = Kernels.forDtype(Kernels.LAYERNORM_BACKWARD_F32, Kernels.LAYERNORM_BACKWARD_F64, x.dtype(),
-                "layer_norm backward").equals(Kernels.LAYERNORM_BACKWARD_F64);
+        String kernel = Kernels.forDtype(Kernels.LAYERNORM_BACKWARD_F32, Kernels.LAYERNORM_BACKWARD_F64, x.dtype(), "layer_norm backward");
+        boolean f64 = x.dtype() == DType.FLOAT64;
         int c = cols(x), rows = c == 0 ? 0 : x.numel() / c;
         if (rows == 0) return;
         View gd = dense(g), xd = dense(x), md = dense(mean), rd = dense(rstd);
         long gammaAddr = gamma == null ? 0L : addr(dense(gamma));
-        k.launch(f64 ? Kernels.LAYERNORM_BACKWARD_F64 : Kernels.LAYERNORM_BACKWARD_F32, LaunchConfig.perRow(rows, c), addr(gd), addr(xd), addr(md), addr(rd),
+        k.launch(kernel, LaunchConfig.perRow(rows, c), addr(gd), addr(xd), addr(md), addr(rd),
                 gammaAddr, addr(dx), rows, c);
         if (dgamma != null || dbeta != null) {
             for (View p : new View[] {dgamma, dbeta}) {

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import static dev.sluice.backend.cuda.GpuParityTest.close;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -49,14 +50,6 @@ class GpuMethodsTest {
 
     @BeforeEach
     void gpu() { GpuRequirement.require(); }
-
-    private static void close(float[] expected, float[] actual, double rtol, double atol, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            assertTrue(Math.abs(expected[i] - actual[i]) <= atol + rtol * Math.abs(expected[i]),
-                    what + " at " + i + ": cpu " + expected[i] + ", cuda " + actual[i]);
-        }
-    }
 
     private static void sameGradients(Module cpu, Module gpu, String what) {
         Map<String, Tensor> c = cpu.namedParameters(), g = gpu.namedParameters();

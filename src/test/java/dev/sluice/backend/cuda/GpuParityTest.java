@@ -29,7 +29,8 @@ class GpuParityTest {
     @BeforeEach
     void gpu() { GpuRequirement.require(); }
 
-    private static void close(float[] expected, float[] actual, double rtol, double atol, String what) {
+    /** |cpu − cuda| ≤ atol + rtol·|cpu| elementwise (NaN matches NaN); also used by the other GPU tests. */
+    static void close(float[] expected, float[] actual, double rtol, double atol, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double e = expected[i], a = actual[i];

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Assumptions;
  * GPU tests call {@link #require()} first: without a usable GPU the test is skipped with the reason (no driver, no
  * device, ...), unless SLUICE_REQUIRE_GPU=1, which turns the skip into a failure (for runs on a GPU machine).
  */
-final class GpuRequirement {
+public final class GpuRequirement {
     private GpuRequirement() {}
 
-    static void require() {
+    public static void require() {
         String reason = CudaAvailability.unavailableReason();
         if (reason == null) return;
         String message = "GPU unavailable: " + reason;
