@@ -1,5 +1,6 @@
 package dev.sluice.backend.cpu.kernels;
 
+import dev.sluice.backend.cpu.CpuFeatures;
 import dev.sluice.backend.cpu.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -8,28 +9,47 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Cache-blocked, packed float32 GEMM on the Vector API (the GotoBLAS/BLIS scheme).
  *
- * <p>Loops, outermost first: columns of C in blocks of {@link #NC}; the shared dimension in blocks of {@link #KC}
- * (B's kc×nc block is packed into NR-wide strips, kept in L2/L3); rows of C in blocks of {@link #MC} (A's mc×kc
- * block is packed into MR-tall strips, kept in L2); then MR×NR tiles of C computed by a register-blocked
- * micro-kernel holding MR×2 vector accumulators. Packing absorbs any strides of A and B (so transposed operands cost
- * nothing extra) and zero-pads edge strips, so the micro-kernel never branches on edges; only the store of an edge
- * tile goes through a small scratch tile.
+ * <p>Loops, outermost first: columns of C in blocks of {@link #NC}; the shared dimension in blocks of kc floats
+ * ({@link #depthBlock}: a constant, since it decides the bits; B's kc×nc block is packed into NR-wide strips, kept in
+ * L2/L3); rows of C in blocks of mc ({@link #rowBlock}: sized from L2); then MR×NR tiles of C computed by a register-blocked micro-kernel
+ * ({@link GemmMicroKernels}, whose tile is sized for the machine's vector registers). A row-major A (unit column
+ * stride: the forward x·W and the input gradient g·Wᵀ) may be read in place, MR rows side by side, since each row is
+ * already a contiguous run over k ({@link #readsAInPlace}); otherwise A is packed into MR-tall strips first. Packing absorbs any strides of B (so transposed
+ * operands cost nothing extra) and zero-pads edge strips, so the micro-kernel never branches on edges; tiles that are
+ * partial, or that add to C, go through a small scratch tile.
  *
  * <p>Threads share each packed B block and split its tiles of C by rows and columns (see {@link SharedJob}); no
- * split is ever over k, so results do not depend on the thread count. Small products (attention heads) skip packing A
- * (see {@link #small}).
+ * split is ever over k, so results do not depend on the thread count, and every C element is one in-order sum over
+ * p within each k block whatever the tile shape.
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
-    /** Rows of a micro-tile: 6 rows × 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast fit 16 registers. */
-    static final int MR = 6;
+    /** Rows of a micro-tile, chosen per machine: see {@link GemmMicroKernels}. */
+    static final int MR = GemmMicroKernels.MR;
     /** Columns of a micro-tile: two vectors. */
-    static final int NR = 2 * V;
-    /** Depth of a packed block: a kc×NR strip of B (32 KiB at 512 bits, 16 KiB at 256) is reused from L1/L2 across the MR strips of A. */
+    static final int NR = GemmMicroKernels.NR;
+    /**
+     * Depth of a k block: every C element is summed in order over p within blocks of KC, and the blocks' partial sums
+     * are added into C in order. The block depth therefore decides the result's bits, so it is a constant, the same on
+     * every machine and thread count (seeded runs reproduce across machines of the same vector width): 256, whose B
+     * strip (kc·NR floats, 16 KiB at 256 bits, 32 at 512) stays in L1.
+     */
     static final int KC = 256;
-    /** Rows of a packed A block (a multiple of MR): mc×kc floats ≈ 144 KiB, well inside L2. */
-    static final int MC = 144;
+    /**
+     * Depth of a k block when C holds at least {@link #DEEP_C_FLOATS} floats. Every k block after the first reads and
+     * writes all of C; once C is past L2 that pass comes from memory, and with blocks of 256 it took a third of a
+     * 2048³ product on AVX2 (C of 16 MiB, seven times). With 1024 the B strips spill from L1 to L2, which costs less.
+     * Measured on one AVX2 core, 2048³: 55 GFLOP/s with 256, 73 with 512, 80–84 with 1024.
+     */
+    static final int KC_DEEP = 1024;
+    /** The size of C (2 MiB of floats) from which products use {@link #KC_DEEP}: a 1024² C and up. */
+    static final long DEEP_C_FLOATS = 1L << 19;
+    /**
+     * Rows of an A block for k blocks of {@link #KC} (a multiple of MR, about 144): mc×kc floats, up to a quarter of
+     * L2, the part of L2 A streams from; fewer rows for {@link #KC_DEEP} (see {@link #rowBlock}).
+     */
+    static final int MC = rowBlock(KC);
     /** Columns of a packed B block (a multiple of NR). */
     static final int NC = 64 * NR;
     /**
@@ -37,12 +57,6 @@ final class VectorGemm {
      * already runs batches of products under 2²² flops in parallel over the batch.
      */
     private static final long PARALLEL_MIN_FMAS = 1L << 21;
-    /**
-     * Products up to this many multiply-adds (with k ≤ KC) skip packing A and blocking: at this size (attention heads,
-     * 64×64×32) packing costs as much as the arithmetic, so the micro-kernel reads A in place through its strides.
-     */
-    static final long SMALL_MAX_FMAS = 1L << 18;
-
     /**
      * Per-thread pack buffers and edge scratch, reused across calls (no allocation per call once warm). They grow to
      * the largest block this thread has packed, so threads that only ever see small products stay small.
@@ -53,10 +67,9 @@ final class VectorGemm {
         /** The B block this thread shares with its team when it leads a multi-threaded product. */
         float[] shared = new float[0];
         final float[] tile = new float[MR * NR];
-        /** A zero-padded copy of the last, partial MR-row strip of A for the unpacked small path. */
-        final float[] aEdge = new float[MR * KC];
 
         void ensure(int aFloats, int bFloats) {
+            aFloats += GemmPacking.A_SLACK;
             if (a.length < aFloats) a = new float[aFloats];
             if (b.length < bFloats) b = new float[bFloats];
         }
@@ -83,87 +96,83 @@ final class VectorGemm {
             return;
         }
         long fmas = (long) m * n * k;
-        if (fmas <= SMALL_MAX_FMAS && k <= KC) {
-            small(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu);
-            return;
-        }
         int threads = fmas < PARALLEL_MIN_FMAS ? 1 : Parallel.threads();
+        int kcBlock = depthBlock(m, n, k);
+        boolean aInPlace = readsAInPlace(aCs, n);
         if (threads > 1) {
-            new SharedJob(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu, threads).run();
+            new SharedJob(m, n, k, kcBlock, aInPlace, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu,
+                    threads).run();
         } else {
-            blocked(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu);
+            blocked(0, m, 0, n, k, kcBlock, aInPlace, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu);
         }
+    }
+
+    /** The depth of the k blocks for an m×n×k product: {@link #KC}, or {@link #KC_DEEP} for a large C. */
+    static int depthBlock(int m, int n, int k) {
+        return (long) m * n >= DEEP_C_FLOATS && k > KC ? KC_DEEP : KC;
+    }
+
+    /**
+     * Rows of an A block for k blocks of depth kc: as many as fill a quarter of L2 with mc×kc floats, at most 144 and
+     * at least 4·MR, a multiple of MR. Any row split gives the same bits.
+     */
+    static int rowBlock(int kc) {
+        long l2 = CpuFeatures.get().l2Bytes() > 0 ? CpuFeatures.get().l2Bytes() : 512 << 10;
+        int rows = (int) Math.clamp(l2 / 4 / (4L * kc), 4L * MR, 144L);
+        return rows / MR * MR;
+    }
+
+    /**
+     * Whether the micro-kernels read A's rows in place rather than from packed strips: only a row-major A (unit column
+     * stride) can be. With the 5-row tile (16 registers) in place was as fast or faster on every shape measured on
+     * AVX2 and saves the packing pass. The 8-row tile's eight row streams lost to packing (512³ at 512 bits: 119 vs
+     * 132 GFLOP/s), except where an A block meets few B strips (n ≤ 4·NR: 2048×128×384, 125 vs 107), whose packing
+     * is not paid back.
+     */
+    static boolean readsAInPlace(int aCs, int n) {
+        return aCs == 1 && (MR <= 5 || n <= 4 * NR);
     }
 
     /** The scalar ReLU, identical to the RELU op's {@code x > 0 ? x : 0}. */
     private static float relu(float x) { return x > 0 ? x : 0f; }
 
     /** The blocked loop nest over rows [i0, i1) and columns [j0, j1) of C, on the calling thread. */
-    private static void blocked(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
+    private static void blocked(int i0, int i1, int j0, int j1, int k, int kcBlock, boolean aInPlace, float[] a, int aOff, int aRs, int aCs,
                                 float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int cRs, boolean accumulate,
                                 boolean relu) {
         Buffers buf = BUFFERS.get();
-        int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(j1 - j0, NR)), mcMax = Math.min(MC, roundUp(i1 - i0, MR));
+        int mcBlock = rowBlock(kcBlock);
+        int kcMax = Math.min(kcBlock, k), ncMax = Math.min(NC, roundUp(j1 - j0, NR)), mcMax = Math.min(mcBlock, roundUp(i1 - i0, MR));
         buf.ensure(mcMax * kcMax, kcMax * ncMax);
-        float[] ap = buf.a, bp = buf.b, tile = buf.tile;
+        float[] bp = buf.b;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcBlock) {
+                int kc = Math.min(kcBlock, k - pc);
                 boolean add = accumulate || pc > 0;
-                GemmPacking.packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, NR, bp);
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    GemmPacking.packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, MR, ap);
-                    macro(ap, bp, kc, ic, mc, jc, 0, nc, c, cOff, cRs, add, relu && pc + kc == k, tile);
+                GemmPacking.packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, bp, 0);
+                for (int ic = i0; ic < i1; ic += mcBlock) {
+                    int mc = Math.min(mcBlock, i1 - ic);
+                    prepareA(aInPlace, a, aOff, aRs, aCs, ic, mc, pc, kc, buf.a);
+                    macro(aInPlace, a, aOff, aRs, buf.a, bp, pc, kc, ic, mc, jc, 0, nc, c, cOff, cRs, add,
+                            relu && pc + kc == k, buf.tile);
                 }
             }
         }
     }
 
     /**
-     * The small-product path (m·n·k ≤ {@link #SMALL_MAX_FMAS}, k ≤ KC), single-threaded: no K blocking, A read in
-     * place through its strides (only a partial last MR strip is copied, zero-padded), B used in place when its rows
-     * are contiguous and n is a multiple of NR, otherwise packed whole (k × roundUp(n, NR)). Each C element is still
-     * one in-order sum over p = 0..k-1, as on the blocked path with k ≤ KC.
+     * Makes rows [ic, ic+mc) × depth [pc, pc+kc) of A readable by the micro-kernels: an A read in place
+     * ({@link #readsAInPlace}) needs only its last, partial MR strip (if any) packed, zero-padded, into {@code ap};
+     * any other A is packed whole.
      */
-    private static void small(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
-                              int bCs, float[] c, int cOff, int cRs, boolean accumulate, boolean relu) {
-        Buffers buf = BUFFERS.get();
-        float[] bq;
-        int bBase, bStrip, bRow; // element (p, j) of strip s at bq[bBase + s·bStrip + p·bRow + j]
-        if (bCs == 1 && n % NR == 0) {
-            bq = b; bBase = bOff; bStrip = NR; bRow = bRs;
+    private static void prepareA(boolean inPlace, float[] a, int aOff, int aRs, int aCs, int ic, int mc, int pc, int kc,
+                                 float[] ap) {
+        if (inPlace) {
+            int full = mc - mc % MR;
+            if (full < mc) GemmPacking.packA(a, aOff + (ic + full) * aRs + pc, aRs, 1, mc - full, kc, ap);
         } else {
-            int np = roundUp(n, NR);
-            buf.ensure(0, k * np);
-            bq = buf.b; bBase = 0; bStrip = NR * k; bRow = NR;
-            GemmPacking.packB(b, bOff, bRs, bCs, k, n, NR, bq);
-        }
-        float[] tile = buf.tile, aEdge = buf.aEdge;
-        int mFull = m - m % MR;
-        if (mFull < m) {
-            // the last rows: copy them zero-padded, so the kernel needs no row edge case (and never reads past A)
-            int rows = m - mFull;
-            for (int p = 0; p < k; p++) {
-                for (int r = 0; r < rows; r++) aEdge[p * MR + r] = a[aOff + (mFull + r) * aRs + p * aCs];
-                for (int r = rows; r < MR; r++) aEdge[p * MR + r] = 0f;
-            }
-        }
-        for (int j = 0; j < n; j += NR) {
-            int nr = Math.min(NR, n - j), bIdx = bBase + (j / NR) * bStrip;
-            for (int i = 0; i < m; i += MR) {
-                int mr = Math.min(MR, m - i), cIdx = cOff + i * cRs + j;
-                float[] aa = mr == MR ? a : aEdge;
-                int aIdx = mr == MR ? aOff + i * aRs : 0, rs = mr == MR ? aRs : 1, cs = mr == MR ? aCs : MR;
-                if (mr == MR && nr == NR) {
-                    stridedKernel(k, aa, aIdx, rs, cs, bq, bIdx, bRow, c, cIdx, cRs, accumulate);
-                } else {
-                    stridedKernel(k, aa, aIdx, rs, cs, bq, bIdx, bRow, tile, 0, NR, false);
-                    storeEdge(tile, c, cIdx, cRs, mr, nr, accumulate);
-                }
-                if (relu) reluTile(c, cIdx, cRs, mr, nr);
-            }
+            GemmPacking.packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap);
         }
     }
 
@@ -180,7 +189,8 @@ final class VectorGemm {
      * summed over p in the same order (the pc blocks in sequence, p within a block) whatever the thread count.
      */
     private static final class SharedJob {
-        final int m, n, k, aOff, aRs, aCs, bOff, bRs, bCs, cOff, cRs;
+        final boolean aInPlace;
+        final int m, n, k, kcBlock, aOff, aRs, aCs, bOff, bRs, bCs, cOff, cRs;
         final float[] a, b, c;
         final boolean accumulate, relu;
         final int threads, colBlocks, kBlocks, mcItem, rowChunks;
@@ -193,18 +203,18 @@ final class VectorGemm {
         volatile boolean failed;
         volatile Throwable failure;
 
-        SharedJob(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+        SharedJob(int m, int n, int k, int kcBlock, boolean aInPlace, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                   float[] c, int cOff, int cRs, boolean accumulate, boolean relu, int threads) {
-            this.m = m; this.n = n; this.k = k; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
+            this.m = m; this.n = n; this.k = k; this.kcBlock = kcBlock; this.aInPlace = aInPlace; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
             this.b = b; this.bOff = bOff; this.bRs = bRs; this.bCs = bCs; this.c = c; this.cOff = cOff; this.cRs = cRs;
             this.accumulate = accumulate; this.relu = relu; this.threads = threads;
             colBlocks = (n + NC - 1) / NC;
-            kBlocks = (k + KC - 1) / KC;
-            // rows in pieces of at most MC, about eight per thread so that a thread that starts late or shares its
+            kBlocks = (k + kcBlock - 1) / kcBlock;
+            // rows in pieces of at most rowBlock(kc), about eight per thread so that a thread that starts late or shares its
             // core still leaves the others little to wait for at each phase end; but not under 8·MR rows (when m
             // allows two pieces per thread), so each B strip loaded into L1 still serves several micro-tiles
             int even = roundUp((m + 2 * threads - 1) / (2 * threads), MR);
-            mcItem = Math.min(MC, Math.max(roundUp((m + 8 * threads - 1) / (8 * threads), MR), Math.min(8 * MR, even)));
+            mcItem = Math.min(rowBlock(kcBlock), Math.max(roundUp((m + 8 * threads - 1) / (8 * threads), MR), Math.min(8 * MR, even)));
             rowChunks = (m + mcItem - 1) / mcItem;
             int blocks = colBlocks * kBlocks;
             phaseStart = new int[2 * blocks + 1];
@@ -227,7 +237,7 @@ final class VectorGemm {
             }
             phaseStart[2 * blocks] = items;
             Buffers lead = BUFFERS.get();
-            int need = Math.min(KC, k) * Math.min(NC, roundUp(n, NR));
+            int need = Math.min(kcBlock, k) * Math.min(NC, roundUp(n, NR));
             if (lead.shared.length < need) lead.shared = new float[need];
             bp = lead.shared;
         }
@@ -253,28 +263,28 @@ final class VectorGemm {
         private void work() {
             try {
                 Buffers buf = BUFFERS.get();
-                buf.ensure(mcItem * Math.min(KC, k), 0);
+                buf.ensure(mcItem * Math.min(kcBlock, k), 0);
                 int phase = 0, packedBlock = -1, packedRows = -1;
                 int total = phaseStart[phaseStart.length - 1];
                 for (int item = next.getAndIncrement(); item < total; item = next.getAndIncrement()) {
                     while (phaseStart[phase + 1] <= item) phase++;
                     await(phaseStart[phase]);
-                    int q = phase >> 1, jb = q / kBlocks, pc = (q % kBlocks) * KC, jc = jb * NC;
-                    int kc = Math.min(KC, k - pc), nc = Math.min(NC, n - jc), local = item - phaseStart[phase];
+                    int q = phase >> 1, jb = q / kBlocks, pc = (q % kBlocks) * kcBlock, jc = jb * NC;
+                    int kc = Math.min(kcBlock, k - pc), nc = Math.min(NC, n - jc), local = item - phaseStart[phase];
                     if ((phase & 1) == 0) {
                         int s0 = local * packPer[jb], j0 = s0 * NR, cols = Math.min(packPer[jb] * NR, nc - j0);
-                        GemmPacking.packB(b, bOff + pc * bRs + (jc + j0) * bCs, bRs, bCs, kc, cols, NR, bp, j0 * kc);
+                        GemmPacking.packB(b, bOff + pc * bRs + (jc + j0) * bCs, bRs, bCs, kc, cols, bp, j0 * kc);
                     } else {
                         int colPieces = (nc + colChunk[jb] - 1) / colChunk[jb];
                         int rc = local / colPieces, j0 = (local % colPieces) * colChunk[jb];
                         int ic = rc * mcItem, mc = Math.min(mcItem, m - ic);
                         if (packedBlock != q || packedRows != rc) {
-                            GemmPacking.packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, MR, buf.a);
+                            prepareA(aInPlace, a, aOff, aRs, aCs, ic, mc, pc, kc, buf.a);
                             packedBlock = q;
                             packedRows = rc;
                         }
-                        macro(buf.a, bp, kc, ic, mc, jc + j0, j0, Math.min(colChunk[jb], nc - j0), c, cOff, cRs,
-                                accumulate || pc > 0, relu && pc + kc == k, buf.tile);
+                        macro(aInPlace, a, aOff, aRs, buf.a, bp, pc, kc, ic, mc, jc + j0, j0, Math.min(colChunk[jb], nc - j0),
+                                c, cOff, cRs, accumulate || pc > 0, relu && pc + kc == k, buf.tile);
                     }
                     done.incrementAndGet();
                 }
@@ -296,24 +306,30 @@ final class VectorGemm {
     }
 
     /**
-     * The tiles of one packed A block (mc×kc at ap, rows ic.. of C) times columns [jr0, jr0 + ncw) of one packed B block
-     * (kc×nc at bp, C columns start at jcCol - jr0): C[ic.., jcCol..] (= or +=) A·B, then ReLU'd when {@code relu}
-     * (only for the last k block: earlier blocks hold partial sums).
+     * The tiles of rows [ic, ic+mc) of C times columns [jr0, jr0 + ncw) of one packed B block (kc×nc at bp, C columns
+     * start at jcCol - jr0): C (= or +=) A·B, then ReLU'd when {@code relu} (only for the last k block: earlier blocks
+     * hold partial sums). A's rows are read in place when {@code inPlace} (the partial last strip from {@code ap},
+     * where {@link #prepareA} packed it), else from the packed block in {@code ap}.
      */
-    private static void macro(float[] ap, float[] bp, int kc, int ic, int mc, int jcCol, int jr0, int ncw,
-                              float[] c, int cOff, int cRs, boolean add, boolean relu, float[] tile) {
+    private static void macro(boolean inPlace, float[] a, int aOff, int aRs, float[] ap, float[] bp, int pc, int kc,
+                              int ic, int mc, int jcCol, int jr0, int ncw, float[] c, int cOff, int cRs, boolean add, boolean relu,
+                              float[] tile) {
         for (int jr = 0; jr < ncw; jr += NR) {
             int nr = Math.min(NR, ncw - jr);
             int bIdx = (jr0 + jr) * kc; // strip (jr0+jr)/NR starts at that strip index · NR·kc
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cIdx = cOff + (ic + ir) * cRs + jcCol + jr;
-                if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ir * kc, bp, bIdx, c, cIdx, cRs, add);
+                // the kernels only store: a full tile that replaces C goes straight to C, anything else via the tile
+                boolean direct = !add && mr == MR && nr == NR;
+                float[] out = direct ? c : tile;
+                int outIdx = direct ? cIdx : 0, outRs = direct ? cRs : NR;
+                if (inPlace && mr == MR) {
+                    GemmMicroKernels.rows(kc, a, aOff + (ic + ir) * aRs + pc, aRs, bp, bIdx, out, outIdx, outRs);
                 } else {
-                    kernel(kc, ap, ir * kc, bp, bIdx, tile, 0, NR, false);
-                    storeEdge(tile, c, cIdx, cRs, mr, nr, add);
+                    GemmMicroKernels.packed(kc, ap, inPlace ? 0 : ir * kc, bp, bIdx, out, outIdx, outRs);
                 }
+                if (!direct) storeTile(tile, c, cIdx, cRs, mr, nr, add);
                 if (relu) reluTile(c, cIdx, cRs, mr, nr);
             }
         }
@@ -321,12 +337,19 @@ final class VectorGemm {
 
     private static int roundUp(int x, int multiple) { return (x + multiple - 1) / multiple * multiple; }
 
-    /** Copies the valid mr×nr corner of a scratch tile into C (or adds it). */
-    private static void storeEdge(float[] tile, float[] c, int cIdx, int cRs, int mr, int nr, boolean add) {
+    /** Copies the valid mr×nr corner of a scratch tile (rows of NR) into C, or adds it to C. */
+    private static void storeTile(float[] tile, float[] c, int cIdx, int cRs, int mr, int nr, boolean add) {
         for (int r = 0; r < mr; r++) {
             int row = cIdx + r * cRs, t = r * NR;
-            if (add) for (int j = 0; j < nr; j++) c[row + j] += tile[t + j];
-            else System.arraycopy(tile, t, c, row, nr);
+            if (!add) {
+                System.arraycopy(tile, t, c, row, nr);
+                continue;
+            }
+            int j = 0;
+            for (; j + V <= nr; j += V) {
+                FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, tile, t + j)).intoArray(c, row + j);
+            }
+            for (; j < nr; j++) c[row + j] += tile[t + j];
         }
     }
 
@@ -345,80 +368,5 @@ final class VectorGemm {
             }
             for (; j < nr; j++) c[row + j] = relu(c[row + j]);
         }
-    }
-
-    /**
-     * The micro-kernel: C[MR×NR] (= or +=) Σ_p Apanel[p][0..MR) ⊗ Bpanel[p][0..NR), from packed strips
-     * ap[aIdx + p·MR + r] and bp[bIdx + p·NR + j]; 12 accumulators live in registers for the whole depth kc.
-     */
-    private static void kernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] c, int cIdx, int cRs, boolean add) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, aIdx += MR, bIdx += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + V);
-            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[aIdx + 1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[aIdx + 2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[aIdx + 3]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[aIdx + 4]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[aIdx + 5]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-        }
-        store(c00, c01, c, cIdx, add);
-        store(c10, c11, c, cIdx + cRs, add);
-        store(c20, c21, c, cIdx + 2 * cRs, add);
-        store(c30, c31, c, cIdx + 3 * cRs, add);
-        store(c40, c41, c, cIdx + 4 * cRs, add);
-        store(c50, c51, c, cIdx + 5 * cRs, add);
-    }
-
-    /**
-     * The micro-kernel reading A in place: C[MR×NR] (= or +=) Σ_p A[r][p] · B[p][0..NR) for p < kc, with
-     * A[r][p] = a[aIdx + r·aRs + p·aCs] (any layout) and B[p][j] = b[bIdx + p·bRs + j] (contiguous rows).
-     */
-    private static void stridedKernel(int kc, float[] a, int aIdx, int aRs, int aCs, float[] b, int bIdx, int bRs,
-                                      float[] c, int cIdx, int cRs, boolean add) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        int a0 = aIdx, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, a4 = a3 + aRs, a5 = a4 + aRs;
-        for (int p = 0; p < kc; p++) {
-            int bi = bIdx + p * bRs, ai = p * aCs;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + V);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ai]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ai]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ai]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ai]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + ai]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + ai]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-        }
-        store(c00, c01, c, cIdx, add);
-        store(c10, c11, c, cIdx + cRs, add);
-        store(c20, c21, c, cIdx + 2 * cRs, add);
-        store(c30, c31, c, cIdx + 3 * cRs, add);
-        store(c40, c41, c, cIdx + 4 * cRs, add);
-        store(c50, c51, c, cIdx + 5 * cRs, add);
-    }
-
-    /** Writes (or adds) one row of a micro-tile: two vectors at c[idx .. idx + NR). */
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int idx, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, idx));
-            v1 = v1.add(FloatVector.fromArray(S, c, idx + V));
-        }
-        v0.intoArray(c, idx);
-        v1.intoArray(c, idx + V);
     }
 }

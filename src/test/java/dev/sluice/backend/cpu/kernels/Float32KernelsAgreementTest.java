@@ -223,17 +223,94 @@ class Float32KernelsAgreementTest {
 
     @Test
     void gemmSmallAndSharedPathsAgree() {
-        // small path (m·n·k ≤ VectorGemm.SMALL_MAX_FMAS, k ≤ KC): row/column edges, B read in place (NN with n a
-        // multiple of NR) or packed, k exactly KC; then the multi-threaded shared-B path over several column and
+        // one-block products with row/column edges (m not a multiple of the tile rows, n not of the tile columns),
+        // k exactly one L1 block, several k blocks; then the multi-threaded shared-B path over several column and
         // k blocks with edges, tall, wide and small-m (column-split) shapes
-        int[][] shapes = {{64, 64, 32}, {64, 32, 64}, {64, 2 * VectorGemm.NR, 17}, {7, 33, VectorGemm.KC}, {5, 64, 40},
-                {11, 3, 2}, {150, 1100, 300}, {7, 1500, 300}, {700, 40, 520}, {200, 2 * VectorGemm.NC + 5, 60}};
+        int kc = VectorGemm.KC;
+        int[][] shapes = {{64, 64, 32}, {64, 32, 64}, {64, 2 * VectorGemm.NR, 17}, {7, 33, kc}, {5, 64, 40},
+                {11, 3, 2}, {VectorGemm.MR + 1, VectorGemm.NR + 1, kc + 1}, {150, 1100, 300}, {7, 1500, 300},
+                {700, 40, 520}, {200, 2 * VectorGemm.NC + 5, 60}};
         SplittableRandom rnd = new SplittableRandom(18);
         for (int[] s : shapes) {
             for (Layout layout : Layout.values()) {
                 for (boolean accumulate : new boolean[] {false, true}) {
                     checkGemm(rnd, s[0], s[1], s[2], layout, accumulate);
                 }
+            }
+        }
+    }
+
+    @Test
+    void gemmDeepBlocksAgreeForALargeC() {
+        // a C of DEEP_C_FLOATS or more uses k blocks of KC_DEEP; k over two of them with a ragged end, tall and wide
+        int k = VectorGemm.KC_DEEP + 7;
+        int rows = (int) (VectorGemm.DEEP_C_FLOATS / 40) + 3;
+        assertEquals(VectorGemm.KC_DEEP, VectorGemm.depthBlock(rows, 40, k));
+        assertEquals(VectorGemm.KC, VectorGemm.depthBlock(rows, 40, VectorGemm.KC), "one block of KC needs no deep blocks");
+        assertEquals(VectorGemm.KC, VectorGemm.depthBlock(64, 64, k), "a small C keeps blocks of KC");
+        SplittableRandom rnd = new SplittableRandom(29);
+        checkGemm(rnd, rows, 40, k, Layout.NN, true);
+        checkGemm(rnd, 40, rows, VectorGemm.KC + 7, Layout.TN, false); // one deep block (packed A, wide C)
+    }
+
+    @Test
+    void gemmSumsInBlocksOfAFixedDepthWhateverTheMachine() {
+        // the bits of a product depend on the k blocking only: with k = KC + 1 the last p must come as a second block,
+        // (Σ_{p<KC}) + a·b, not one running sum; checked against the reference arithmetic written out here
+        int m = 3, n = VectorGemm.NR, k = VectorGemm.KC + 1;
+        SplittableRandom rnd = new SplittableRandom(33);
+        float[] a = random(rnd, m * k, -1, 1), b = random(rnd, k * n, -1, 1), c = new float[m * n];
+        vec.gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, false);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float first = 0;
+                for (int p = 0; p < VectorGemm.KC; p++) first = Math.fma(a[i * k + p], b[p * n + j], first);
+                float second = Math.fma(a[i * k + k - 1], b[(k - 1) * n + j], 0f);
+                assertEquals(Float.floatToRawIntBits(first + second), Float.floatToRawIntBits(c[i * n + j]), "C(" + i + "," + j + ")");
+            }
+        }
+    }
+
+    @Test
+    void gemmReadsRowMajorAInPlaceWithTheBitsOfThePackedPath() {
+        // the same product with A row-major (read in place by the rows kernel) and with A transposed (packed): each
+        // C element is the same in-order sum, so the two must agree bit for bit, edge rows included
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int[] s : new int[][] {{VectorGemm.MR * 7 + 3, 3 * VectorGemm.NR + 5, 200}, {2, 17, 9}, {301, 64, VectorGemm.KC * 2 + 1}}) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(rnd, m * k, -1, 1), at = new float[m * k], b = random(rnd, k * n, -1, 1);
+            for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
+            float[] inPlace = new float[m * n], packed = new float[m * n];
+            vec.gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, inPlace, 0, n, false);
+            vec.gemm(m, n, k, at, 0, 1, m, b, 0, n, 1, packed, 0, n, false);
+            for (int i = 0; i < inPlace.length; i++) {
+                assertEquals(Float.floatToRawIntBits(packed[i]), Float.floatToRawIntBits(inPlace[i]),
+                        "gemm " + m + "×" + n + "×" + k + " row-major vs transposed A at " + i);
+            }
+        }
+    }
+
+    @Test
+    void gemmPropagatesNaNAndInfinityFromEitherOperand() {
+        // the tile kernel's scheduling branch fires on NaN in A: the product must still be the full sum
+        int m = 2 * VectorGemm.MR + 1, n = VectorGemm.NR + 3, k = 37;
+        SplittableRandom rnd = new SplittableRandom(32);
+        for (Layout layout : new Layout[] {Layout.NN, Layout.TN}) {
+            for (float special : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                boolean ta = layout == Layout.TN;
+                float[] a = random(rnd, m * k, -1, 1), b = random(rnd, k * n, -1, 1);
+                int row = VectorGemm.MR, p = 5; // first row of the second tile, so the branch's own row is hit
+                a[ta ? p * m + row : row * k + p] = special;
+                b[(k - 1) * n + 2] = special; // and one in B: column 2 of every row
+                float[] c1 = new float[m * n], c2 = new float[m * n];
+                int aRs = ta ? 1 : k, aCs = ta ? m : 1;
+                REF.gemm(m, n, k, a, 0, aRs, aCs, b, 0, n, 1, c1, 0, n, false);
+                vec.gemm(m, n, k, a, 0, aRs, aCs, b, 0, n, 1, c2, 0, n, false);
+                for (int i = 0; i < m * n; i++) {
+                    assertEquals(Float.isNaN(c1[i]), Float.isNaN(c2[i]), layout + " " + special + " NaN at " + i);
+                    if (Float.isInfinite(c1[i])) assertEquals(c1[i], c2[i], layout + " " + special + " at " + i);
+                }
+                assertTrue(Float.isNaN(c2[row * n]) || Float.isInfinite(c2[row * n]), "the special value reached C");
             }
         }
     }
