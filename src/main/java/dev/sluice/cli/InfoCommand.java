@@ -12,8 +12,10 @@ final class InfoCommand implements Runnable {
         System.out.println("java      : " + System.getProperty("java.vm.name") + " " + Runtime.version());
         System.out.println("cpu       : " + Runtime.getRuntime().availableProcessors() + " logical cores, "
                 + System.getProperty("os.arch"));
+        System.out.println("cpu model : " + dev.sluice.backend.cpu.CpuFeatures.get().describe());
         System.out.println("threads   : " + Parallel.threads());
-        System.out.println("f32 kernels: " + CpuBackend.INSTANCE.float32Kernels().name());
+        System.out.println("f32 kernels: " + CpuBackend.INSTANCE.float32Kernels().name() + " ("
+                + CpuBackend.INSTANCE.float32Kernels().details() + ")");
         String gpu = dev.sluice.backend.cuda.CudaAvailability.unavailableReason();
         if (gpu != null) {
             System.out.println("devices   : cpu (GPU unavailable: " + gpu + ")");

@@ -30,10 +30,11 @@ public final class CpuFeatures {
     private final Set<String> simdFlags;
     private final long l1dBytes, l2Bytes, l3Bytes;
     private final int useAvx, maxVectorBytes;
+    private final boolean useFma;
     private final String arch;
 
     private CpuFeatures(String model, Set<String> simdFlags, long l1dBytes, long l2Bytes, long l3Bytes, int useAvx,
-                        int maxVectorBytes, String arch) {
+                        int maxVectorBytes, boolean useFma, String arch) {
         this.model = model;
         this.simdFlags = simdFlags;
         this.l1dBytes = l1dBytes;
@@ -41,6 +42,7 @@ public final class CpuFeatures {
         this.l3Bytes = l3Bytes;
         this.useAvx = useAvx;
         this.maxVectorBytes = maxVectorBytes;
+        this.useFma = useFma;
         this.arch = arch;
     }
 
@@ -71,6 +73,13 @@ public final class CpuFeatures {
     /** HotSpot's {@code MaxVectorSize} in bytes, or -1 when unknown. */
     public int maxVectorBytes() { return maxVectorBytes; }
 
+    /**
+     * Whether the JIT compiles a fused multiply-add to one instruction (HotSpot's {@code UseFMA}; assumed where the
+     * JVM does not say). Without it {@code FloatVector.fma} and {@code Math.fma} are emulated in software, thousands
+     * of times slower: kernels built on fma must not run there.
+     */
+    public boolean fmaInHardware() { return useFma; }
+
     /** {@code os.arch}, e.g. amd64 or aarch64. */
     public String arch() { return arch; }
 
@@ -90,8 +99,8 @@ public final class CpuFeatures {
     /** One line for logs and benchmark headers, e.g. "AMD EPYC 7B12; avx avx2 fma; L1d 32 KiB, L2 512 KiB; UseAVX=2". */
     public String describe() {
         return model + "; " + String.join(" ", simdFlags) + "; L1d " + kib(l1dBytes) + ", L2 " + kib(l2Bytes)
-                + ", L3 " + kib(l3Bytes) + "; UseAVX=" + (useAvx < 0 ? "n/a" : useAvx)
-                + ", MaxVectorSize=" + (maxVectorBytes < 0 ? "n/a" : maxVectorBytes);
+                + ", L3 " + kib(l3Bytes) + "; JVM UseAVX=" + (useAvx < 0 ? "n/a" : useAvx)
+                + ", MaxVectorSize=" + (maxVectorBytes < 0 ? "n/a" : maxVectorBytes) + ", UseFMA=" + useFma;
     }
 
     private static String kib(long bytes) {
@@ -135,7 +144,7 @@ public final class CpuFeatures {
             }
         }
         return new CpuFeatures(model, Collections.unmodifiableSet(flags), l1, l2, l3,
-                vmIntOption("UseAVX"), vmIntOption("MaxVectorSize"), arch);
+                vmIntOption("UseAVX"), vmIntOption("MaxVectorSize"), !"false".equals(vmOption("UseFMA")), arch);
     }
 
     /** "48K", "2048K", "32M" → bytes. */
@@ -151,11 +160,21 @@ public final class CpuFeatures {
 
     /** A HotSpot integer flag through the diagnostic bean, or -1 when this JVM has no such flag. */
     private static int vmIntOption(String name) {
+        String v = vmOption(name);
+        try {
+            return v == null ? -1 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A HotSpot flag's value through the diagnostic bean, or null when this JVM has no such flag. */
+    private static String vmOption(String name) {
         try {
             var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            return bean == null ? -1 : Integer.parseInt(bean.getVMOption(name).getValue());
+            return bean == null ? null : bean.getVMOption(name).getValue();
         } catch (RuntimeException | LinkageError e) {
-            return -1;
+            return null;
         }
     }
 }

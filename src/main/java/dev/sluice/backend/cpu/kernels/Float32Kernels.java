@@ -17,6 +17,9 @@ public interface Float32Kernels {
     /** Name shown in logs and benchmarks, e.g. "vector-512" or "scalar". */
     String name();
 
+    /** How the kernels are sized for this machine (GEMM register tile, widths), for {@code sluice info} and benchmarks. */
+    default String details() { return "plain Java"; }
+
     /** out[i] = op(x[i]) for i in [0, n). */
     void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n);
 

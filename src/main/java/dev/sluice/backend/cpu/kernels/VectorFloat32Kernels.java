@@ -29,6 +29,13 @@ final class VectorFloat32Kernels implements Float32Kernels {
     @Override
     public String name() { return "vector-" + S.vectorBitSize(); }
 
+    @Override
+    public String details() {
+        return "GEMM tile " + GemmMicroKernels.MR + "×" + GemmMicroKernels.NR + " at " + VectorGemm.bits() + " bits ("
+                + dev.sluice.backend.cpu.CpuFeatures.get().vectorRegisters(VectorGemm.bits()) + " vector registers), "
+                + "elementwise and row kernels at " + S.vectorBitSize() + " bits";
+    }
+
     // unary: out[n] = op(x[n]); contiguous x only (other strides, and log, use the reference: see VectorMath on
     // why the JDK's "may vary" vector transcendentals are avoided)
     @Override

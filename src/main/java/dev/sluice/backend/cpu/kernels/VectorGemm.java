@@ -79,6 +79,9 @@ final class VectorGemm {
 
     private VectorGemm() {}
 
+    /** Width of the vectors the GEMM kernels use. */
+    static int bits() { return S.vectorBitSize(); }
+
     /**
      * C (m×n, row stride cRs) = or += A (m×k) · B (k×n), with {@code relu} then C = max(C, 0) as the RELU op computes
      * it; see {@link Float32Kernels#gemm}. The ReLU is applied to each micro-tile of the last k block right after the

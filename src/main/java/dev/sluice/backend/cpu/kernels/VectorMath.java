@@ -135,7 +135,7 @@ final class VectorMath {
     /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to the nearest integer (ties to even). */
     private static final float ROUNDER = 12582912f;
     private static final IntVector I_ROUNDER_BITS = IntVector.broadcast(S.withLanes(int.class), Float.floatToRawIntBits(ROUNDER)),
-            I_1 = I_ROUNDER_BITS.broadcast(1), I_23 = I_ROUNDER_BITS.broadcast(23), I_127 = I_ROUNDER_BITS.broadcast(127);
+            I_127 = I_ROUNDER_BITS.broadcast(127);
     private static final FloatVector V_EXP_MAX = c(EXP_MAX), V_EXP_MIN = c(EXP_MIN), V_ROUNDER = c(ROUNDER),
             LOG2E = c(1.44269504088896341f), NEG_LN2_HI = c(-0.693359375f), NEG_LN2_LO = c(2.12194440e-4f),
             INF = c(Float.POSITIVE_INFINITY);
@@ -157,9 +157,9 @@ final class VectorMath {
         FloatVector er = p.fma(r.mul(r), r).add(ONE);
         // 2^n as two factors 2^(n/2)·2^(n−n/2): each stays a normal float for n in [−150, 128]
         IntVector ni = t.reinterpretAsInts().sub(I_ROUNDER_BITS);
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, I_1), n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(I_127).lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(I_127).lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(I_127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(I_127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector y = er.mul(s1).mul(s2);
         y = y.blend(INF, x.compare(VectorOperators.GT, V_EXP_MAX));
         y = y.blend(ZERO, x.compare(VectorOperators.LT, V_EXP_MIN));
@@ -191,7 +191,7 @@ final class VectorMath {
         FloatVector q = p.fma(r.mul(r), r); // e^r − 1
         // 2^n: shifting the bits of t left by 23 drops 0x4B400000 (its set bits all move past bit 31) and leaves
         // (n + 127) << 23, the float 2^n, or +0.0 for n = −127
-        FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
+        FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return q.fma(scale, scale); // (1 + q)·2^n in one rounding
     }
 
@@ -212,7 +212,7 @@ final class VectorMath {
         FloatVector p = EXP_5.fma(r, EXP_4).fma(r, EXP_3).fma(r, EXP_2).fma(r, EXP_1).fma(r, EXP_0);
         FloatVector er = p.fma(r.mul(r), r).add(ONE);
         IntVector ni = t.reinterpretAsInts().sub(I_ROUNDER_BITS);
-        FloatVector scale = ni.add(I_127).lanewise(VectorOperators.LSHL, I_23).reinterpretAsFloats();
+        FloatVector scale = ni.add(I_127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return er.mul(scale).blend(ZERO, x.compare(VectorOperators.LT, V_NORMAL_MIN_ARG));
     }
 

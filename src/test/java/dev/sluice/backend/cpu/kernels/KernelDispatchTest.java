@@ -45,7 +45,7 @@ class KernelDispatchTest {
         assumeTrue(vectorModulePresent());
         List<String> warnings = new ArrayList<>();
         Float32Kernels k = KernelDispatch.select(null, warnings::add);
-        if (VectorFloat32Kernels.preferredBits() >= 256) {
+        if (VectorFloat32Kernels.preferredBits() >= 128 && dev.sluice.backend.cpu.CpuFeatures.get().fmaInHardware()) {
             assertTrue(k.name().startsWith("vector-"), k.name());
             assertEquals(List.of(), warnings);
         } else {
