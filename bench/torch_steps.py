@@ -5,7 +5,7 @@ The shapes, losses and optimizers match Sluice's side exactly (see dev.sluice.be
   gpt  vocab 64, context 64, d_model 128, 4 heads, 4 layers, MLP 4x GELU, pre-LN, batch 32, AdamW(lr 3e-4, wd 0.01)
   mlp  784-512-512-10 ReLU, batch 128, cross-entropy, Adam(lr 1e-3)
   ae   784-512-256-32-256-512-784 ReLU, batch 256, MSE, Adam(lr 1e-3)
-Prints one JSON object: {"torch": version, "threads": n, "steps": {name: median milliseconds}}.
+Prints one JSON object: {"torch": version, "capability": CPU capability, "threads": n, "steps": {name: median ms}}.
 Usage: torch_steps.py --threads 2 [--steps 20] [--warmup 5] [--only gpt,mlp,ae]
 """
 import argparse
@@ -105,7 +105,8 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "steps": {}}
+    result = {"torch": torch.__version__, "capability": torch.backends.cpu.get_cpu_capability(),
+              "threads": torch.get_num_threads(), "steps": {}}
     for name in args.only.split(","):
         step = make(name, torch.Generator().manual_seed(0))
         for _ in range(args.warmup):

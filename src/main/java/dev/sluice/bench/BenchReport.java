@@ -1,5 +1,7 @@
 package dev.sluice.bench;
 
+import dev.sluice.backend.cpu.CpuFeatures;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,18 +12,29 @@ import java.util.Map;
 public final class BenchReport {
     private BenchReport() {}
 
-    /** Date, Java, CPU count and kernel name: what a reader needs to reproduce the numbers. */
-    public static Map<String, Object> header(String kernels) {
+    /**
+     * Date, Java, the CPU (model, SIMD flags, caches), the JVM's vector settings and the kernels chosen from them:
+     * what a reader needs to know where the numbers were measured and to reproduce them.
+     */
+    public static Map<String, Object> header(String kernels, String kernelDetails) {
+        CpuFeatures cpu = CpuFeatures.get();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("date", Instant.now().toString());
         json.put("java", Runtime.version().toString());
         json.put("cpus", Runtime.getRuntime().availableProcessors());
         json.put("os_arch", System.getProperty("os.arch"));
+        json.put("cpu_model", cpu.model());
+        json.put("cpu_simd_flags", String.join(" ", cpu.simdFlags()));
+        json.put("l1d_kib", cpu.l1dBytes() >> 10);
+        json.put("l2_kib", cpu.l2Bytes() >> 10);
+        json.put("jvm_use_avx", cpu.useAvx());
+        json.put("jvm_max_vector_bytes", cpu.maxVectorBytes());
         json.put("kernels", kernels);
+        json.put("kernel_details", kernelDetails);
         return json;
     }
 
-    public static Map<String, Object> gemm(String peer, List<GemmBench.Row> rows) {
+    public static Map<String, Object> gemm(String peer, Map<Integer, Double> roofs, List<GemmBench.Row> rows) {
         List<Object> g = new ArrayList<>();
         for (GemmBench.Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -33,6 +46,8 @@ public final class BenchReport {
             m.put("batch", r.c().batch());
             m.put("threads", r.threads());
             m.put("sluice_gflops", r.sluiceGflops());
+            Double roof = roofs.get(r.threads());
+            m.put("sluice_share_of_fma_roof", roof == null || roof.isNaN() ? null : r.sluiceGflops() / roof);
             m.put("peer_gflops", Double.isNaN(r.peerSeconds()) ? null : r.peerGflops());
             m.put("ratio", Double.isNaN(r.peerSeconds()) ? null : r.ratio());
             m.put("max_rel_diff", Double.isNaN(r.maxRelDiff()) ? null : r.maxRelDiff());
@@ -40,11 +55,14 @@ public final class BenchReport {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("peer", peer);
+        Map<String, Object> roofJson = new LinkedHashMap<>();
+        roofs.forEach((t, v) -> roofJson.put(String.valueOf(t), v.isNaN() ? null : v));
+        json.put("fma_roof_gflops_by_threads", roofJson);
         json.put("rows", g);
         return json;
     }
 
-    public static List<Object> memory(List<MemoryBench.Row> rows) {
+    public static Map<String, Object> memory(String peer, List<MemoryBench.Row> rows) {
         List<Object> mem = new ArrayList<>();
         for (MemoryBench.Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -53,8 +71,13 @@ public final class BenchReport {
             m.put("elements", r.elements());
             m.put("gbps", r.gbps());
             m.put("ratio_to_copy", r.ratioToCopy());
+            m.put("peer_gbps", Double.isNaN(r.peerGbps()) ? null : r.peerGbps());
+            m.put("ratio_to_peer", Double.isNaN(r.peerGbps()) ? null : r.ratioToPeer());
             mem.add(m);
         }
-        return mem;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("peer", peer);
+        json.put("rows", mem);
+        return json;
     }
 }

@@ -65,6 +65,15 @@ public final class GemmBench {
         return cases;
     }
 
+    /**
+     * This machine's float32 FMA roof for {@code threads} threads at the vector kernels' width (see {@link FmaRoof}),
+     * or NaN where the vector kernels are not in use.
+     */
+    public static double fmaRoofGflops(int threads, double seconds) {
+        if (!KernelDispatch.float32().name().startsWith("vector")) return Double.NaN;
+        return FmaRoof.gflops(threads, seconds);
+    }
+
     /** Measures one case with {@code threads} threads for both Sluice and the peer (null peer: Sluice only). */
     public static Row measure(Case c, int threads, OpenBlas peer, double minSeconds) {
         var rnd = new SplittableRandom(c.m() * 31L + c.n() * 17L + c.k());

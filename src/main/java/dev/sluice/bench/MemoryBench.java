@@ -17,10 +17,16 @@ import java.util.SplittableRandom;
  * measure page faults instead).
  */
 public final class MemoryBench {
-    /** One measured kernel: {@code bytes} is the compulsory traffic per call. */
-    public record Row(String kernel, int threads, long elements, long bytes, double seconds, double copyGbps) {
+    /**
+     * One measured kernel: {@code bytes} is the compulsory traffic per call; {@code peerGbps} is PyTorch's speed on
+     * the same kernel and size in the same run (NaN when it could not be measured).
+     */
+    public record Row(String kernel, int threads, long elements, long bytes, double seconds, double copyGbps, double peerGbps) {
         public double gbps() { return bytes / seconds / 1e9; }
         public double ratioToCopy() { return gbps() / copyGbps; }
+        /** Sluice's speed over the peer's: above 1, Sluice is faster. */
+        public double ratioToPeer() { return gbps() / peerGbps; }
+        public Row withPeer(double gbps) { return new Row(kernel, threads, elements, bytes, seconds, copyGbps, gbps); }
     }
 
     private MemoryBench() {}
@@ -42,7 +48,7 @@ public final class MemoryBench {
             double copy = time(() -> Parallel.forRange(rows, grain, (lo, hi) ->
                     System.arraycopy(x, lo * cols, out, lo * cols, (hi - lo) * cols)), minSeconds);
             double copyGbps = 8.0 * n / copy / 1e9;
-            result.add(new Row("copy (roof)", threads, n, 8L * n, copy, copyGbps));
+            result.add(new Row("copy (roof)", threads, n, 8L * n, copy, copyGbps, Double.NaN));
             result.add(row("add a+b", threads, n, 12L * n, copyGbps, minSeconds, () -> Parallel.forRange(rows, grain, (lo, hi) ->
                     k.binary(BinaryOp.ADD, x, lo * cols, 1, y, lo * cols, 1, out, lo * cols, (hi - lo) * cols))));
             result.add(row("mul by row vector", threads, n, 8L * n, copyGbps, minSeconds, () -> Parallel.forRange(rows, grain, (lo, hi) -> {
@@ -85,7 +91,7 @@ public final class MemoryBench {
     }
 
     private static Row row(String name, int threads, long n, long bytes, double copyGbps, double minSeconds, Runnable r) {
-        return new Row(name, threads, n, bytes, time(r, minSeconds), copyGbps);
+        return new Row(name, threads, n, bytes, time(r, minSeconds), copyGbps, Double.NaN);
     }
 
     private static double time(Runnable r, double minSeconds) {

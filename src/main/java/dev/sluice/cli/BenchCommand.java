@@ -4,6 +4,7 @@ import dev.sluice.backend.cpu.kernels.KernelDispatch;
 import dev.sluice.bench.BenchMarkdown;
 import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.GemmBench;
+import dev.sluice.bench.Isa;
 import dev.sluice.bench.MemoryBench;
 import dev.sluice.bench.OpenBlas;
 import dev.sluice.bench.TorchPeer;
@@ -47,6 +48,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables as Markdown to FILE (e.g. bench/RESULTS.md).")
     Path markdown;
 
+    @Option(names = "--isa", split = ",", paramLabel = "LEVEL",
+            description = "Instruction sets to measure under, each in its own JVM (default: native): native, avx512 "
+                    + "(-XX:UseAVX=3), avx2 (-XX:UseAVX=2: 256-bit vectors, 16 registers), avx-128 (-XX:UseAVX=1 "
+                    + "-XX:MaxVectorSize=16: the width of ARM NEON). The peers are held to the same level "
+                    + "(OPENBLAS_CORETYPE, ATEN_CPU_CAPABILITY, MKL_ENABLE_INSTRUCTIONS, DNNL_MAX_CPU_ISA). A level the "
+                    + "CPU lacks is reported as unavailable, not measured.")
+    List<String> isa = List.of("native");
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -65,11 +74,22 @@ final class BenchCommand implements Callable<Integer> {
             }
             return 0;
         }
-        boolean all = target.equals("cpu");
-        Map<String, Object> json = new LinkedHashMap<>(BenchReport.header(KernelDispatch.float32().name()));
-        if (all || target.equals("gemm")) json.put("gemm", gemm());
-        if (all || target.equals("memory")) json.put("memory", memory());
-        if (all || target.equals("steps")) json.put("steps", steps());
+        List<Isa> levels = new ArrayList<>();
+        try {
+            for (String level : isa) levels.add(Isa.parse(level));
+        } catch (IllegalArgumentException e) {
+            System.err.println("sluice bench: " + e.getMessage());
+            return 2;
+        }
+        Map<String, Object> json;
+        if (levels.equals(List.of(Isa.NATIVE))) {
+            json = sections();
+        } else {
+            json = new LinkedHashMap<>(BenchReport.header(KernelDispatch.float32().name(), KernelDispatch.float32().details()));
+            List<Object> runs = new ArrayList<>();
+            for (Isa level : levels) runs.add(runUnder(level));
+            json.put("isa_runs", runs);
+        }
         if (out != null) {
             AtomicFiles.writeString(out, Json.writePretty(json) + "\n");
             System.out.println("wrote " + out);
@@ -82,42 +102,111 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The chosen sections (gemm, memory, steps) in this JVM, with the header that says where they ran. */
+    private Map<String, Object> sections() {
+        boolean all = target.equals("cpu");
+        Map<String, Object> json = new LinkedHashMap<>(BenchReport.header(KernelDispatch.float32().name(),
+                KernelDispatch.float32().details()));
+        if (all || target.equals("gemm")) json.put("gemm", gemm());
+        if (all || target.equals("memory")) json.put("memory", memory());
+        if (all || target.equals("steps")) json.put("steps", steps());
+        return json;
+    }
+
+    /**
+     * The sections under one instruction set: here for {@link Isa#NATIVE}, else in a child JVM started with the
+     * level's flags and the peers' settings (its JSON comes back through a temporary file).
+     */
+    private Map<String, Object> runUnder(Isa level) throws IOException {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("isa", level.label());
+        run.put("jvm_flags", level.describeFlags());
+        run.put("peer_environment", new java.util.TreeMap<>(level.peerEnvironment()));
+        String why = level.unavailableReason(dev.sluice.backend.cpu.CpuFeatures.get());
+        System.out.println("== " + level.label() + " (" + level.describeFlags() + ")" + (why == null ? "" : ": unavailable, " + why));
+        if (why != null) {
+            run.put("unavailable", why);
+            return run;
+        }
+        if (level == Isa.NATIVE) {
+            run.putAll(sections());
+            return run;
+        }
+        Path tmp = java.nio.file.Files.createTempFile("sluice-bench-" + level.label(), ".json");
+        try {
+            List<String> args = new ArrayList<>(List.of("bench", target, "--isa", "native", "--out", tmp.toString(),
+                    "--min-seconds", String.valueOf(minSeconds), "--threads",
+                    String.join(",", threads.stream().map(String::valueOf).toList())));
+            if (quick) args.add("--quick");
+            int code = ChildJvm.run(level.jvmFlags(), args, level.peerEnvironment());
+            if (code != 0) {
+                run.put("unavailable", "the benchmark under " + level.describeFlags() + " exited with status " + code);
+                return run;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> child = (Map<String, Object>) Json.parse(java.nio.file.Files.readString(tmp));
+            run.putAll(child);
+            return run;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the benchmark under " + level.label() + " ran", e);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
     private Object gemm() {
         StringBuilder whyNot = new StringBuilder();
         Optional<OpenBlas> blas = OpenBlas.load(whyNot);
-        System.out.println("SGEMM: sluice kernels " + KernelDispatch.float32().name() + " vs "
-                + blas.map(OpenBlas::config).orElse("no peer — " + whyNot));
-        System.out.printf(Locale.ROOT, "%-18s %-3s %5s %5s %5s %4s | %3s | %9s %9s %6s | %s%n",
-                "case", "lay", "m", "n", "k", "bat", "thr", "sluice", "openblas", "ratio", "max rel diff");
+        System.out.println("SGEMM: sluice kernels " + KernelDispatch.float32().name() + " (" + KernelDispatch.float32().details()
+                + ") vs " + blas.map(OpenBlas::config).orElse("no peer — " + whyNot));
+        Map<Integer, Double> roofs = new LinkedHashMap<>();
+        for (int t : threads) {
+            roofs.put(t, GemmBench.fmaRoofGflops(t, quick ? 0.3 : 1.0));
+            System.out.printf(Locale.ROOT, "FMA roof, %d thread%s: %.1f GFLOP/s (independent vector fmas, no memory)%n", t,
+                    t == 1 ? "" : "s", roofs.get(t));
+        }
+        System.out.printf(Locale.ROOT, "%-18s %-3s %5s %5s %5s %4s | %3s | %9s %5s %9s %6s | %s%n",
+                "case", "lay", "m", "n", "k", "bat", "thr", "sluice", "%roof", "openblas", "ratio", "max rel diff");
         List<GemmBench.Row> rows = new ArrayList<>();
         for (GemmBench.Case c : GemmBench.standardCases(quick)) {
             for (int t : threads) {
                 GemmBench.Row r = GemmBench.measure(c, t, blas.orElse(null), minSeconds);
                 rows.add(r);
-                System.out.printf(Locale.ROOT, "%-18s %-3s %5d %5d %5d %4d | %3d | %9.1f %9s %6s | %s%n",
+                System.out.printf(Locale.ROOT, "%-18s %-3s %5d %5d %5d %4d | %3d | %9.1f %5.0f %9s %6s | %s%n",
                         c.name(), c.layout(), c.m(), c.n(), c.k(), c.batch(), t, r.sluiceGflops(),
+                        100 * r.sluiceGflops() / roofs.get(t),
                         blas.isPresent() ? String.format(Locale.ROOT, "%.1f", r.peerGflops()) : "n/a",
                         blas.isPresent() ? String.format(Locale.ROOT, "%.2f", r.ratio()) : "n/a",
                         blas.isPresent() ? String.format(Locale.ROOT, "%.1e", r.maxRelDiff()) : "n/a");
             }
         }
-        System.out.println("GFLOP/s; ratio = sluice speed / openblas speed (target ≥ 0.75)\n");
-        return BenchReport.gemm(blas.map(OpenBlas::config).orElse(whyNot.toString()), rows);
+        System.out.println("GFLOP/s; %roof = share of the FMA roof above; ratio = sluice speed / openblas speed (target ≥ 0.9)\n");
+        return BenchReport.gemm(blas.map(OpenBlas::config).orElse(whyNot.toString()), roofs, rows);
     }
 
     private Object memory() {
         int n = quick ? 1 << 20 : 1 << 24, cols = 1024;
-        System.out.printf(Locale.ROOT, "%-20s | %3s | %8s | %9s%n", "memory-bound kernel", "thr", "GB/s", "vs copy");
+        System.out.printf(Locale.ROOT, "%-22s | %3s | %8s | %8s | %10s | %s%n", "memory-bound kernel", "thr", "GB/s",
+                "vs copy", "torch GB/s", "sluice/torch");
         List<MemoryBench.Row> rows = new ArrayList<>();
+        String peer = null;
         for (int t : threads) {
-            for (MemoryBench.Row r : MemoryBench.run(n, cols, t, minSeconds)) {
-                rows.add(r);
-                System.out.printf(Locale.ROOT, "%-20s | %3d | %8.1f | %9.2f%n", r.kernel(), t, r.gbps(), r.ratioToCopy());
+            List<MemoryBench.Row> sluice = MemoryBench.run(n, cols, t, minSeconds);
+            TorchPeer.MemoryResult torch = TorchPeer.memory(n, cols, t, minSeconds);
+            peer = torch.ok() ? torch.version() : torch.whyNot();
+            for (MemoryBench.Row r : sluice) {
+                MemoryBench.Row withPeer = r.withPeer(torch.gbps().getOrDefault(r.kernel(), Double.NaN));
+                rows.add(withPeer);
+                System.out.printf(Locale.ROOT, "%-22s | %3d | %8.1f | %8.2f | %10s | %s%n", r.kernel(), t, r.gbps(),
+                        r.ratioToCopy(), Double.isNaN(withPeer.peerGbps()) ? "n/a" : String.format(Locale.ROOT, "%.1f", withPeer.peerGbps()),
+                        Double.isNaN(withPeer.peerGbps()) ? "n/a" : String.format(Locale.ROOT, "%.2f", withPeer.ratioToPeer()));
             }
+            System.out.println("peer: " + peer);
         }
         System.out.printf(Locale.ROOT, "%,d floats in rows of %d; GB/s counts each compulsory read and write once "
-                + "(target ≥ 0.80 of copy)%n%n", n, cols);
-        return BenchReport.memory(rows);
+                + "(target ≥ 0.80 of copy, or of the compute bound; and faster than PyTorch: sluice/torch > 1)%n%n", n, cols);
+        return BenchReport.memory(peer, rows);
     }
 
     private Object steps() {
