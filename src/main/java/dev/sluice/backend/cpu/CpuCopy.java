@@ -13,7 +13,7 @@ final class CpuCopy {
         int ss = it.innerStride(0), ds = it.innerStride(1);
         if (src.dtype() == dst.dtype()) {
             Object sa = array(s), da = array(d);
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 if (ss == 1 && ds == 1) {
                     System.arraycopy(sa, off[0], da, off[1], n);
                 } else {
@@ -24,7 +24,7 @@ final class CpuCopy {
         }
         // integer to integer stays in longs so that 64-bit values survive exactly; everything else goes through double
         boolean exactIntegers = !src.dtype().isFloating() && !dst.dtype().isFloating();
-        it.forEachRow(true, (off, n) -> {
+        it.forEachElementRun(true, (off, n) -> {
             for (int j = 0, si = off[0], di = off[1]; j < n; j++, si += ss, di += ds) {
                 if (exactIntegers) setLong(d, di, s.getLong(si));
                 else d.set(di, s.get(si));
@@ -65,7 +65,7 @@ final class CpuCopy {
         CpuStorage d = CpuBackend.st(dst);
         Strided it = Strided.of(dst.shape(), dst);
         int ds = it.innerStride(0);
-        it.forEachRow(true, (off, n) -> {
+        it.forEachElementRun(true, (off, n) -> {
             int di = off[0];
             switch (d.dtype()) {
                 case FLOAT32 -> { float v = (float) value; for (int j = 0; j < n; j++, di += ds) d.f32[di] = v; }

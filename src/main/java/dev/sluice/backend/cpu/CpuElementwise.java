@@ -18,13 +18,13 @@ final class CpuElementwise {
         Strided it = Strided.of(out.shape(), x, out);
         int xst = it.innerStride(0), ost = it.innerStride(1);
         if (x.dtype() == DType.FLOAT32 && ost == 1) {
-            it.forEachRow(true, (off, n) -> k.unary(op, xs.f32, off[0], xst, os.f32, off[1], n));
+            it.forEachElementRun(true, (off, n) -> k.unary(op, xs.f32, off[0], xst, os.f32, off[1], n));
         } else if (x.dtype() == DType.FLOAT64) {
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, xi = off[0], oi = off[1]; j < n; j++, xi += xst, oi += ost) os.f64[oi] = op.apply(xs.f64[xi]);
             });
         } else {
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, xi = off[0], oi = off[1]; j < n; j++, xi += xst, oi += ost) os.set(oi, op.apply(xs.get(xi)));
             });
         }
@@ -36,9 +36,9 @@ final class CpuElementwise {
         int xst = it.innerStride(0), yst = it.innerStride(1), gst = it.innerStride(2), ost = it.innerStride(3);
         boolean contiguousRows = xst == 1 && yst == 1 && gst == 1 && ost == 1;
         if (x.dtype() == DType.FLOAT32 && contiguousRows) {
-            it.forEachRow(true, (off, n) -> k.unaryBackward(op, xs.f32, off[0], ys.f32, off[1], gs.f32, off[2], os.f32, off[3], n));
+            it.forEachElementRun(true, (off, n) -> k.unaryBackward(op, xs.f32, off[0], ys.f32, off[1], gs.f32, off[2], os.f32, off[3], n));
         } else {
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, xi = off[0], yi = off[1], gi = off[2], oi = off[3]; j < n;
                      j++, xi += xst, yi += yst, gi += gst, oi += ost) {
                     os.set(oi, gs.get(gi) * op.derivative(xs.get(xi), ys.get(yi)));
@@ -52,21 +52,21 @@ final class CpuElementwise {
         Strided it = Strided.of(out.shape(), a, b, out);
         int ast = it.innerStride(0), bst = it.innerStride(1), ost = it.innerStride(2);
         if (out.dtype() == DType.FLOAT32 && a.dtype() == DType.FLOAT32 && ost == 1) {
-            it.forEachRow(true, (off, n) -> k.binary(op, as.f32, off[0], ast, bs.f32, off[1], bst, os.f32, off[2], n));
+            it.forEachElementRun(true, (off, n) -> k.binary(op, as.f32, off[0], ast, bs.f32, off[1], bst, os.f32, off[2], n));
         } else if (out.dtype() == DType.FLOAT64 && a.dtype() == DType.FLOAT64) {
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, ai = off[0], bi = off[1], oi = off[2]; j < n; j++, ai += ast, bi += bst, oi += ost) {
                     os.f64[oi] = op.apply(as.f64[ai], bs.f64[bi]);
                 }
             });
         } else if (out.dtype() == DType.INT64 && a.dtype() == DType.INT64 && !op.isComparison()) {
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, ai = off[0], bi = off[1], oi = off[2]; j < n; j++, ai += ast, bi += bst, oi += ost) {
                     os.i64[oi] = applyLong(op, as.i64[ai], bs.i64[bi]);
                 }
             });
         } else {
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, ai = off[0], bi = off[1], oi = off[2]; j < n; j++, ai += ast, bi += bst, oi += ost) {
                     os.set(oi, op.apply(as.get(ai), bs.get(bi)));
                 }
@@ -106,7 +106,7 @@ final class CpuElementwise {
         Strided it = Strided.of(out.shape(), cond, a, b, out);
         int cst = it.innerStride(0), ast = it.innerStride(1), bst = it.innerStride(2), ost = it.innerStride(3);
         if (out.dtype() == DType.FLOAT32) {
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, ci = off[0], ai = off[1], bi = off[2], oi = off[3]; j < n;
                      j++, ci += cst, ai += ast, bi += bst, oi += ost) {
                     os.f32[oi] = cs.bool[ci] != 0 ? as.f32[ai] : bs.f32[bi];
@@ -114,7 +114,7 @@ final class CpuElementwise {
             });
         } else {
             boolean longs = out.dtype() == DType.INT64;
-            it.forEachRow(true, (off, n) -> {
+            it.forEachElementRun(true, (off, n) -> {
                 for (int j = 0, ci = off[0], ai = off[1], bi = off[2], oi = off[3]; j < n;
                      j++, ci += cst, ai += ast, bi += bst, oi += ost) {
                     boolean c = cs.bool[ci] != 0;

@@ -110,6 +110,40 @@ final class Strided {
         Parallel.forRange(rows, grain, (lo, hi) -> runRows(lo, hi, body));
     }
 
+    /**
+     * As {@link #forEachRow}, for bodies that treat every element on its own (elementwise ops, copies, fills): a
+     * contiguous tensor is a single row, which forEachRow cannot share out, so when there are fewer rows than pieces
+     * for the threads, long rows are cut into pieces of at least half {@link #PARALLEL_THRESHOLD} elements (multiples
+     * of 64, so vector loops keep whole vectors). Every element is computed by the same arithmetic wherever a piece
+     * starts, so results do not depend on the thread count.
+     */
+    void forEachElementRun(boolean allowParallel, RowBody body) {
+        int rows = rows();
+        if (rows == 0) return;
+        int inner = inner(), threads = Parallel.threads();
+        int pieces = threads * Parallel.CHUNKS_PER_THREAD;
+        if (!allowParallel || threads <= 1 || rows >= pieces || (long) rows * inner < PARALLEL_THRESHOLD) {
+            forEachRow(allowParallel, body);
+            return;
+        }
+        int perRow = Math.min((pieces + rows - 1) / rows, Math.max(1, inner / (PARALLEL_THRESHOLD / 2)));
+        int segment = ((inner + perRow - 1) / perRow + 63) / 64 * 64;
+        int segments = (inner + segment - 1) / segment;
+        int ops = base.length;
+        int[] innerStrides = new int[ops];
+        for (int k = 0; k < ops; k++) innerStrides[k] = innerStride(k);
+        Parallel.forClaimed(rows * segments, 1, (lo, hi) -> {
+            for (int piece = lo; piece < hi; piece++) {
+                int row = piece / segments, start = (piece % segments) * segment, length = Math.min(segment, inner - start);
+                runRows(row, row + 1, (off, n) -> {
+                    int[] shifted = new int[ops];
+                    for (int k = 0; k < ops; k++) shifted[k] = off[k] + start * innerStrides[k];
+                    body.row(shifted, length);
+                });
+            }
+        });
+    }
+
     /** Work (in elements) below which elementwise loops stay on the calling thread. */
     static final int PARALLEL_THRESHOLD = 1 << 16;
 
