@@ -54,8 +54,10 @@ final class CpuReduce {
         boolean keptIsRun = kept.rows() == 1 && kept.innerStride(0) == 1 && kept.innerStride(1) == 1;
         if (keptIsRun) {
             int n = kept.inner(), xBase = x.offset(), oBase = out.offset();
-            // accumulate in a fresh row, then store: out may alias nothing but must start at the identity
-            Parallel.forRange(n, Math.max(256, Strided.PARALLEL_THRESHOLD / Math.max(1, redN)), (lo, hi) -> {
+            // accumulate in a fresh row, then store: out may alias nothing but must start at the identity. Columns
+            // are shared out in pieces of at least 64 (a bias gradient, 384 columns × 2048 rows, used to stay on one
+            // thread with a minimum of 256); each column is still summed over the rows in order
+            Parallel.forRange(n, Math.max(64, Strided.PARALLEL_THRESHOLD / Math.max(1, redN)), (lo, hi) -> {
                 float[] acc = new float[hi - lo];
                 java.util.Arrays.fill(acc, (float) op.identity);
                 red.forEachRow(false, (roff, rn) -> {
