@@ -16,26 +16,24 @@ final class FmaRoof {
 
     private FmaRoof() {}
 
-    /** GFLOP/s of {@code threads} threads together, the best of a few runs of about {@code seconds} each. */
+    /** Where the chains' results go, so that the JIT cannot drop the arithmetic as unused. */
+    private static volatile double sink;
+
+    /** GFLOP/s of {@code threads} threads together, the best of three runs of about a third of {@code seconds} each. */
     static double gflops(int threads, double seconds) {
+        int iterations = 1 << 20;
+        long flopsPerCall = 2L * 12 * S.length() * iterations;
         double best = 0;
         try (var limit = Parallel.limitThreads(threads)) {
             for (int rep = 0; rep < 3; rep++) {
-                int iterations = 1 << 20;
-                long t0 = System.nanoTime();
-                double[] sink = new double[threads];
-                long flopsPerThread = 0;
-                int rounds = 0;
+                long t0 = System.nanoTime(), calls = 0;
                 do {
                     Parallel.forRange(threads, 1, (lo, hi) -> {
-                        for (int t = lo; t < hi; t++) sink[t] += chains(iterations);
+                        for (int t = lo; t < hi; t++) sink = chains(iterations);
                     });
-                    rounds++;
-                    flopsPerThread = 2L * 12 * S.length() * iterations * rounds;
+                    calls += threads;
                 } while (System.nanoTime() - t0 < seconds * 1e9 / 3);
-                double s = (System.nanoTime() - t0) * 1e-9;
-                if (sink[0] == 42.4242) System.out.print(""); // keeps the results live
-                best = Math.max(best, threads * (double) flopsPerThread / s / 1e9);
+                best = Math.max(best, calls * (double) flopsPerCall / ((System.nanoTime() - t0) * 1e-9) / 1e9);
             }
         }
         return best;

@@ -65,6 +65,11 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("sluice bench: unknown target '" + target + "'; available: cpu, gemm, memory, steps, gpu");
             return 2;
         }
+        if (target.equals("gpu") && !isa.equals(List.of("native"))) {
+            System.err.println("sluice bench gpu: --isa selects CPU instruction sets and does not apply to the GPU "
+                    + "benchmark; use it with cpu, gemm, memory or steps");
+            return 2;
+        }
         if (target.equals("gpu")) {
             Map<String, Object> gpu = GpuBench.run(quick, minSeconds);
             if (gpu == null) return GpuBench.UNAVAILABLE;

@@ -11,12 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops, outermost first: columns of C in blocks of {@link #NC}; the shared dimension in blocks of kc floats
  * ({@link #depthBlock}: a constant, since it decides the bits; B's kc×nc block is packed into NR-wide strips, kept in
- * L2/L3); rows of C in blocks of mc ({@link #rowBlock}: sized from L2); then MR×NR tiles of C computed by a register-blocked micro-kernel
- * ({@link GemmMicroKernels}, whose tile is sized for the machine's vector registers). A row-major A (unit column
- * stride: the forward x·W and the input gradient g·Wᵀ) may be read in place, MR rows side by side, since each row is
- * already a contiguous run over k ({@link #readsAInPlace}); otherwise A is packed into MR-tall strips first. Packing absorbs any strides of B (so transposed
- * operands cost nothing extra) and zero-pads edge strips, so the micro-kernel never branches on edges; tiles that are
- * partial, or that add to C, go through a small scratch tile.
+ * L2/L3); rows of C in blocks of mc ({@link #rowBlock}: sized from L2); then MR×NR tiles of C computed by a
+ * register-blocked micro-kernel ({@link GemmMicroKernels}, whose tile is sized for the machine's vector registers).
+ * A row-major A (unit column stride: the forward x·W and the input gradient g·Wᵀ) may be read in place, MR rows side
+ * by side, since each row is already a contiguous run over k ({@link #readsAInPlace}); otherwise A is packed into
+ * MR-tall strips first. Packing absorbs any strides of B (so transposed operands cost nothing extra) and zero-pads
+ * edge strips, so the micro-kernel never branches on edges; tiles that are partial, or that add to C, go through a
+ * small scratch tile.
  *
  * <p>Threads share each packed B block and split its tiles of C by rows and columns (see {@link SharedJob}); no
  * split is ever over k, so results do not depend on the thread count, and every C element is one in-order sum over
@@ -140,12 +141,13 @@ final class VectorGemm {
     private static float relu(float x) { return x > 0 ? x : 0f; }
 
     /** The blocked loop nest over rows [i0, i1) and columns [j0, j1) of C, on the calling thread. */
-    private static void blocked(int i0, int i1, int j0, int j1, int k, int kcBlock, boolean aInPlace, float[] a, int aOff, int aRs, int aCs,
-                                float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int cRs, boolean accumulate,
-                                boolean relu) {
+    private static void blocked(int i0, int i1, int j0, int j1, int k, int kcBlock, boolean aInPlace, float[] a,
+                                int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs, float[] c, int cOff,
+                                int cRs, boolean accumulate, boolean relu) {
         Buffers buf = BUFFERS.get();
         int mcBlock = rowBlock(kcBlock);
-        int kcMax = Math.min(kcBlock, k), ncMax = Math.min(NC, roundUp(j1 - j0, NR)), mcMax = Math.min(mcBlock, roundUp(i1 - i0, MR));
+        int kcMax = Math.min(kcBlock, k), ncMax = Math.min(NC, roundUp(j1 - j0, NR));
+        int mcMax = Math.min(mcBlock, roundUp(i1 - i0, MR));
         buf.ensure(mcMax * kcMax, kcMax * ncMax);
         float[] bp = buf.b;
         for (int jc = j0; jc < j1; jc += NC) {
@@ -206,18 +208,20 @@ final class VectorGemm {
         volatile boolean failed;
         volatile Throwable failure;
 
-        SharedJob(int m, int n, int k, int kcBlock, boolean aInPlace, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
-                  float[] c, int cOff, int cRs, boolean accumulate, boolean relu, int threads) {
-            this.m = m; this.n = n; this.k = k; this.kcBlock = kcBlock; this.aInPlace = aInPlace; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
+        SharedJob(int m, int n, int k, int kcBlock, boolean aInPlace, float[] a, int aOff, int aRs, int aCs, float[] b,
+                  int bOff, int bRs, int bCs, float[] c, int cOff, int cRs, boolean accumulate, boolean relu, int threads) {
+            this.m = m; this.n = n; this.k = k; this.kcBlock = kcBlock; this.aInPlace = aInPlace;
+            this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
             this.b = b; this.bOff = bOff; this.bRs = bRs; this.bCs = bCs; this.c = c; this.cOff = cOff; this.cRs = cRs;
             this.accumulate = accumulate; this.relu = relu; this.threads = threads;
             colBlocks = (n + NC - 1) / NC;
             kBlocks = (k + kcBlock - 1) / kcBlock;
-            // rows in pieces of at most rowBlock(kc), about eight per thread so that a thread that starts late or shares its
-            // core still leaves the others little to wait for at each phase end; but not under 8·MR rows (when m
-            // allows two pieces per thread), so each B strip loaded into L1 still serves several micro-tiles
+            // rows in pieces of at most rowBlock(kc), about eight per thread so that a thread that starts late or
+            // shares its core still leaves the others little to wait for at each phase end; but not under 8·MR rows
+            // (when m allows two pieces per thread), so each B strip loaded into L1 still serves several micro-tiles
             int even = roundUp((m + 2 * threads - 1) / (2 * threads), MR);
-            mcItem = Math.min(rowBlock(kcBlock), Math.max(roundUp((m + 8 * threads - 1) / (8 * threads), MR), Math.min(8 * MR, even)));
+            mcItem = Math.min(rowBlock(kcBlock),
+                    Math.max(roundUp((m + 8 * threads - 1) / (8 * threads), MR), Math.min(8 * MR, even)));
             rowChunks = (m + mcItem - 1) / mcItem;
             int blocks = colBlocks * kBlocks;
             phaseStart = new int[2 * blocks + 1];
@@ -286,8 +290,9 @@ final class VectorGemm {
                             packedBlock = q;
                             packedRows = rc;
                         }
-                        macro(aInPlace, a, aOff, aRs, buf.a, bp, pc, kc, ic, mc, jc + j0, j0, Math.min(colChunk[jb], nc - j0),
-                                c, cOff, cRs, accumulate || pc > 0, relu && pc + kc == k, buf.tile);
+                        macro(aInPlace, a, aOff, aRs, buf.a, bp, pc, kc, ic, mc, jc + j0, j0,
+                                Math.min(colChunk[jb], nc - j0), c, cOff, cRs, accumulate || pc > 0, relu && pc + kc == k,
+                                buf.tile);
                     }
                     done.incrementAndGet();
                 }
@@ -315,8 +320,8 @@ final class VectorGemm {
      * where {@link #prepareA} packed it), else from the packed block in {@code ap}.
      */
     private static void macro(boolean inPlace, float[] a, int aOff, int aRs, float[] ap, float[] bp, int pc, int kc,
-                              int ic, int mc, int jcCol, int jr0, int ncw, float[] c, int cOff, int cRs, boolean add, boolean relu,
-                              float[] tile) {
+                              int ic, int mc, int jcCol, int jr0, int ncw, float[] c, int cOff, int cRs, boolean add,
+                              boolean relu, float[] tile) {
         for (int jr = 0; jr < ncw; jr += NR) {
             int nr = Math.min(NR, ncw - jr);
             int bIdx = (jr0 + jr) * kc; // strip (jr0+jr)/NR starts at that strip index · NR·kc
