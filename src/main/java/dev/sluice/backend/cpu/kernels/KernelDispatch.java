@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  *
  * <p>The Vector API kernels are used when the incubator module {@code jdk.incubator.vector} is in the boot layer
  * (it is when Sluice runs as a module, or with {@code --add-modules jdk.incubator.vector}), the preferred vector
- * species is at least 128 bits wide (NEON, SSE/AVX at 128 bits: measured 2–5× the scalar kernels) and the JIT
+ * species is at least 128 bits wide (NEON's width: at 128 bits under -XX:UseAVX=1 on
+ * Sapphire Rapids they ran 2–5× the scalar kernels, GEMM 44 GFLOP/s) and the JIT
  * compiles fma to an instruction ({@link CpuFeatures#fmaInHardware}: without it every Vector API fma is emulated in
  * software). Otherwise one warning naming the reason goes to the {@code dev.sluice} {@link System.Logger} and the
  * scalar kernels are used.

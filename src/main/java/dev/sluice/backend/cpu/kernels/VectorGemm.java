@@ -41,7 +41,8 @@ final class VectorGemm {
      * Depth of a k block when C holds at least {@link #DEEP_C_FLOATS} floats. Every k block after the first reads and
      * writes all of C; once C is past L2 that pass comes from memory, and with blocks of 256 it took a third of a
      * 2048³ product on AVX2 (C of 16 MiB, seven times). With 1024 the B strips spill from L1 to L2, which costs less.
-     * Measured on one AVX2 core, 2048³: 55 GFLOP/s with 256, 73 with 512, 80–84 with 1024.
+     * Measured on one Sapphire Rapids core with -XX:UseAVX=2 (256-bit vectors), 2048³: 55 GFLOP/s with 256, 73 with
+     * 512, 80–84 with 1024; at 512 bits 100, 114 and 125.
      */
     static final int KC_DEEP = 1024;
     /** The size of C (2 MiB of floats) from which products use {@link #KC_DEEP}: a 1024² C and up. */
@@ -128,9 +129,9 @@ final class VectorGemm {
 
     /**
      * Whether the micro-kernels read A's rows in place rather than from packed strips: only a row-major A (unit column
-     * stride) can be. With the 5-row tile (16 registers) in place was as fast or faster on every shape measured on
-     * AVX2 and saves the packing pass. The 8-row tile's eight row streams lost to packing (512³ at 512 bits: 119 vs
-     * 132 GFLOP/s), except where an A block meets few B strips (n ≤ 4·NR: 2048×128×384, 125 vs 107), whose packing
+     * stride) can be. With the 5-row tile (16 registers) in place was as fast or faster on every shape measured
+     * (Sapphire Rapids, -XX:UseAVX=2) and saves the packing pass. The 8-row tile's eight row streams lost to packing
+     * (same CPU, 512³ at 512 bits: 119 vs 132 GFLOP/s), except where an A block meets few B strips (n ≤ 4·NR: 2048×128×384, 125 vs 107), whose packing
      * is not paid back.
      */
     static boolean readsAInPlace(int aCs, int n) {
