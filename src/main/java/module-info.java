@@ -1,17 +1,25 @@
 /**
  * Sluice: an automatic-differentiation tensor engine with hand-written kernels, built to control where gradients
  * flow and what a model keeps.
+ *
+ * <p>The library needs only {@code java.base} and {@code jdk.incubator.vector}. Everything else is optional
+ * ({@code requires static}: resolved only when something adds it): picocli for the command line, JCuda for the
+ * {@code cuda} backend (found at run time; see the README's GPU section), {@code java.desktop} for the figures the
+ * reproductions draw, and {@code jdk.management} for the benchmarks' allocation counts and the JVM's vector flags.
+ * The exported packages are the public API; {@code dev.sluice.ops}, {@code dev.sluice.backend} and the command line's
+ * packages are internal and may change in any release.
  */
 module dev.sluice {
     requires jdk.incubator.vector;
-    requires info.picocli;
-    // ThreadMXBean.getTotalThreadAllocatedBytes: the benchmarks report each training step's garbage
-    requires jdk.management;
+    requires static info.picocli;
+    // ThreadMXBean.getTotalThreadAllocatedBytes (benchmarks) and HotSpot's UseAVX/MaxVectorSize flags (CpuFeatures)
+    requires static jdk.management;
     // javax.imageio and java.awt.image: the reproductions write their figures as PNG
-    requires java.desktop;
+    requires static java.desktop;
     // the CUDA driver API for the cuda backend (an automatic module; loaded only when a CUDA device is used)
-    requires jcuda;
+    requires static jcuda;
 
+    exports dev.sluice;
     exports dev.sluice.tensor;
     exports dev.sluice.autograd;
     exports dev.sluice.data;

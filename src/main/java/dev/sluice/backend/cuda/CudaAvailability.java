@@ -18,6 +18,14 @@ public final class CudaAvailability {
     private static int deviceCount;
     private static boolean emulated;
 
+    /**
+     * JCuda is an optional dependency: CPU-only users never download its natives. The reason names what to add. As a
+     * module, Sluice reads it only when it is resolved ({@code requires static}), hence {@code --add-modules}.
+     */
+    static final String JCUDA_MISSING = "JCuda is not on the class or module path: add org.jcuda:jcuda:12.6.0 and "
+            + "org.jcuda:jcuda-natives:12.6.0 (classifier linux-x86_64) to your dependencies, and when Sluice runs as a "
+            + "module also --add-modules jcuda (README, \"GPU\")";
+
     private CudaAvailability() {}
 
     /** Null when at least one CUDA device can be used, else why not (one sentence, no "GPU unavailable:" prefix). */
@@ -60,6 +68,8 @@ public final class CudaAvailability {
         if (driver != null) return driver;
         try {
             deviceCount = CudaDriver.initAndCountDevices();
+        } catch (NoClassDefFoundError e) {
+            return JCUDA_MISSING;
         } catch (LinkageError e) {
             return "JCuda's driver binding could not be loaded: " + firstLine(e);
         } catch (RuntimeException e) {

@@ -42,7 +42,8 @@ final class CudaContext {
             } catch (RuntimeException e) {
                 problem = e.getMessage();
                 c = null;
-                System.err.println("sluice: " + problem + "; matrix products use Sluice's own GEMM kernel");
+                System.getLogger("dev.sluice").log(System.Logger.Level.WARNING,
+                        "sluice: " + problem + "; matrix products use Sluice's own GEMM kernel");
             }
         }
         cublas = c;
