@@ -22,12 +22,16 @@ public final class CpuBackend implements Backend {
     /** The single CPU backend. */
     public static final CpuBackend INSTANCE = new CpuBackend();
 
-    private final Float32Kernels f32 = KernelDispatch.float32();
-
     private CpuBackend() {}
 
-    /** The float32 kernels in use (for diagnostics and benchmarks). */
-    public Float32Kernels float32Kernels() { return f32; }
+    /**
+     * The float32 kernels in use (for diagnostics and benchmarks). Asked of {@link KernelDispatch} on every call rather
+     * than kept in a field: in strict mode a missing vector module must fail the first op with its message, not the
+     * initialisation of this class.
+     */
+    public Float32Kernels float32Kernels() { return KernelDispatch.float32(); }
+
+    private static Float32Kernels f32() { return KernelDispatch.float32(); }
 
     static CpuStorage st(View v) { return (CpuStorage) v.storage(); }
 
@@ -81,21 +85,21 @@ public final class CpuBackend implements Backend {
     public void fill(View dst, double value) { CpuCopy.fill(dst, value); }
 
     @Override
-    public void unary(UnaryOp op, View x, View out) { CpuElementwise.unary(f32, op, x, out); }
+    public void unary(UnaryOp op, View x, View out) { CpuElementwise.unary(f32(), op, x, out); }
 
     @Override
     public void unaryBackward(UnaryOp op, View x, View y, View g, View out) {
-        CpuElementwise.unaryBackward(f32, op, x, y, g, out);
+        CpuElementwise.unaryBackward(f32(), op, x, y, g, out);
     }
 
     @Override
-    public void binary(BinaryOp op, View a, View b, View out) { CpuElementwise.binary(f32, op, a, b, out); }
+    public void binary(BinaryOp op, View a, View b, View out) { CpuElementwise.binary(f32(), op, a, b, out); }
 
     @Override
     public void where(View cond, View a, View b, View out) { CpuElementwise.where(cond, a, b, out); }
 
     @Override
-    public void reduce(ReduceOp op, View x, View out) { CpuReduce.reduce(f32, op, x, out); }
+    public void reduce(ReduceOp op, View x, View out) { CpuReduce.reduce(f32(), op, x, out); }
 
     @Override
     public void argReduce(ReduceOp op, View x, int axis, View values, View indices) {
@@ -104,23 +108,23 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(View a, View b, View out, boolean accumulate, Epilogue epilogue) {
-        CpuMatmul.matmul(f32, a, b, out, accumulate, epilogue);
+        CpuMatmul.matmul(f32(), a, b, out, accumulate, epilogue);
     }
 
     @Override
-    public void softmax(View x, View out, boolean log) { CpuNorms.softmax(f32, x, out, log); }
+    public void softmax(View x, View out, boolean log) { CpuNorms.softmax(f32(), x, out, log); }
 
     @Override
-    public void softmaxBackward(View y, View g, View out, boolean log) { CpuNorms.softmaxBackward(f32, y, g, out, log); }
+    public void softmaxBackward(View y, View g, View out, boolean log) { CpuNorms.softmaxBackward(f32(), y, g, out, log); }
 
     @Override
     public void layerNorm(View x, View gamma, View beta, double eps, View out, View mean, View rstd) {
-        CpuNorms.layerNorm(f32, x, gamma, beta, eps, out, mean, rstd);
+        CpuNorms.layerNorm(f32(), x, gamma, beta, eps, out, mean, rstd);
     }
 
     @Override
     public void layerNormBackward(View g, View x, View mean, View rstd, View gamma, View dx, View dgamma, View dbeta) {
-        CpuNorms.layerNormBackward(f32, g, x, mean, rstd, gamma, dx, dgamma, dbeta);
+        CpuNorms.layerNormBackward(f32(), g, x, mean, rstd, gamma, dx, dgamma, dbeta);
     }
 
     @Override
@@ -143,7 +147,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(View p, View g, View m, View v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, double bc1, double bc2) {
-        CpuOptim.adamw(f32, p, g, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        CpuOptim.adamw(f32(), p, g, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
 
     /** The Vector API kernel makes cross entropy one read of the logits and one write of the gradient. */
@@ -156,6 +160,6 @@ public final class CpuBackend implements Backend {
             Backend.super.softmaxCrossEntropy(logits, target, coef, smoothing, rowLoss, grad);
             return;
         }
-        CpuNorms.softmaxCrossEntropy(f32, logits, target, coef, smoothing, rowLoss, grad);
+        CpuNorms.softmaxCrossEntropy(f32(), logits, target, coef, smoothing, rowLoss, grad);
     }
 }

@@ -4,8 +4,9 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
- * The CPU backend's thread pool: one fixed {@link ForkJoinPool} sized to the machine (override with the system property
- * {@code sluice.threads} or the environment variable {@code SLUICE_THREADS}).
+ * The CPU backend's thread pool: with n threads, the calling thread and n − 1 {@link ForkJoinPool} workers named
+ * {@code sluice-cpu-1..n-1}. n is the machine's processor count unless configured (the system property {@code sluice.threads}, the environment variable
+ * {@code SLUICE_THREADS}, or {@link #setThreads} at any time, before or after first use).
  *
  * <p>Results never depend on how the work was split as long as each index is computed independently. Calls made from
  * inside a pool worker run inline (no nested parallelism, no deadlock).
@@ -17,31 +18,93 @@ public final class Parallel {
         void run(int lo, int hi);
     }
 
-    private static final int THREADS = configuredThreads();
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS, pool -> {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("sluice-cpu-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-    }, null, false) : null;
+    /** Upper bound for a configured thread count: far above any core count, low enough to catch typos. */
+    public static final int MAX_THREADS = 1024;
+
+    /**
+     * Pool workers, named {@code sluice-cpu-k} with the lowest k in 1..n not taken by a live worker of the same pool (a
+     * worker that idles out and is replaced gives its name back). The class also marks a thread as Sluice's, so nested
+     * calls from a worker of any pool run inline.
+     */
+    private static final class Worker extends ForkJoinWorkerThread {
+        private final java.util.BitSet names;
+        private final int number;
+
+        Worker(ForkJoinPool pool, java.util.BitSet names) {
+            super(null, pool, true);
+            this.names = names;
+            synchronized (names) {
+                number = names.nextClearBit(1);
+                names.set(number);
+            }
+            setName("sluice-cpu-" + number);
+            setDaemon(true);
+        }
+
+        @Override
+        protected void onTermination(Throwable exception) {
+            synchronized (names) {
+                names.clear(number);
+            }
+            super.onTermination(exception);
+        }
+    }
+
+    /** The configured thread count: the pool holds one worker fewer. */
+    private static volatile int configured = configuredThreads();
+    /** Threads in use now: {@link #configured}, or fewer inside {@link #limitThreads}. The caller counts as one. */
+    private static volatile int active = configured;
+    /** The helpers' pool: created on first parallel call, replaced when the thread count changes; null for 1 thread. */
+    private static volatile ForkJoinPool pool;
 
     private Parallel() {}
-
-    /** Threads in use: the pool size, lowered by {@link #limitThreads} (benchmarks compare 1 and 2). */
-    private static volatile int active = THREADS;
 
     /** Number of threads the CPU backend uses now. */
     public static int threads() { return active; }
 
     /**
-     * Uses at most {@code n} of the pool's threads until the returned scope is closed (the pool itself keeps its size).
+     * Sets the number of threads the CPU backend uses, from now on. Work already running finishes on the old pool,
+     * whose threads then exit. {@code 1} runs everything on the calling thread.
+     *
+     * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_THREADS}]
+     */
+    public static synchronized void setThreads(int n) {
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("setThreads: thread count must be in [1, " + MAX_THREADS + "], got " + n);
+        }
+        if (n == configured) return;
+        configured = n;
+        active = n;
+        ForkJoinPool old = pool;
+        pool = null;    // the next parallel call creates one of the new size
+        if (old != null) old.shutdown();
+    }
+
+    /** The pool for the current thread count, created on first use; null when one thread is active. */
+    private static ForkJoinPool pool() {
+        ForkJoinPool p = pool;
+        if (p != null || active <= 1) return p;
+        synchronized (Parallel.class) {
+            if (pool == null && active > 1) {
+                var names = new java.util.BitSet();
+                // the caller works too, so n threads need n - 1 helpers
+                pool = new ForkJoinPool(configured - 1, p1 -> new Worker(p1, names), null, false);
+            }
+            return pool;
+        }
+    }
+
+    private static boolean onPoolThread() { return Thread.currentThread() instanceof Worker; }
+
+    /**
+     * Uses at most {@code n} threads until the returned scope is closed (the pool itself keeps its size).
      * Meant for benchmarks that compare thread counts in one run; it applies to all threads of the JVM.
      */
     public static Limit limitThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("limitThreads: need at least 1 thread, got " + n);
         int previous = active;
-        active = Math.min(n, THREADS);
-        return () -> active = previous;
+        active = Math.min(n, previous);
+        return () -> active = Math.min(previous, configured);
     }
 
     /** Restores the previous thread count when closed. */
@@ -51,17 +114,19 @@ public final class Parallel {
         void close();
     }
 
-    private static int configuredThreads() {
+    /** The count from {@code sluice.threads} / {@code SLUICE_THREADS}, else the machine's processor count. */
+    static int configuredThreads() {
         String v = System.getProperty("sluice.threads", System.getenv("SLUICE_THREADS"));
         if (v != null && !v.isBlank()) {
             try {
                 int n = Integer.parseInt(v.trim());
-                if (n >= 1) return n;
+                if (n >= 1 && n <= MAX_THREADS) return n;
             } catch (NumberFormatException ignored) {
                 // fall through to the machine's count
             }
             System.getLogger("dev.sluice").log(System.Logger.Level.WARNING,
-                    "ignoring invalid thread count '" + v + "' (sluice.threads / SLUICE_THREADS)");
+                    "ignoring invalid thread count '" + v + "' (sluice.threads / SLUICE_THREADS: an integer in [1, "
+                            + MAX_THREADS + "]); using " + Runtime.getRuntime().availableProcessors());
         }
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
@@ -75,10 +140,15 @@ public final class Parallel {
      */
     public static int startHelpers(int helpers, Runnable body) {
         int n = Math.min(helpers, active - 1);
-        if (n <= 0 || POOL == null || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+        if (n <= 0 || onPoolThread()) return 0;
+        ForkJoinPool p = pool();
+        if (p == null) return 0;
+        try {
+            for (int i = 0; i < n; i++) p.execute(body);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // setThreads shut this pool down meanwhile: the caller claims the remaining work itself
             return 0;
         }
-        for (int i = 0; i < n; i++) POOL.execute(body);
         return n;
     }
 
@@ -134,7 +204,7 @@ public final class Parallel {
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         int chunks = Math.min(active * CHUNKS_PER_THREAD, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || POOL == null || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+        if (chunks <= 1 || active <= 1 || onPoolThread()) {
             body.run(0, n);
             return;
         }

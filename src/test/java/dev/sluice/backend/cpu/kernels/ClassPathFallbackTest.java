@@ -44,6 +44,34 @@ class ClassPathFallbackTest {
             int warnings = stderr.split(java.util.regex.Pattern.quote(KernelDispatch.WARNING_PREFIX), -1).length - 1;
             assertEquals(1, warnings, "expected exactly one fallback warning" + report);
             assertTrue(stderr.contains("jdk.incubator.vector is not available"), report);
+            assertTrue(stderr.contains("10–20× slower"), "the warning states the slowdown" + report);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Strict mode turns the fallback into a failure of the first op, naming the missing flag; nothing runs scalar. */
+    @Test
+    void strictModeRefusesTheScalarFallbackNamingTheFlag() throws Exception {
+        String classPath = locationOf(KernelDispatch.class) + File.pathSeparator + locationOf(ClassPathProbe.class);
+        String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = Files.createTempFile("probe", ".out"), err = Files.createTempFile("probe", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(javaExe, "-Dsluice.strict=true", "-cp", classPath,
+                    ClassPathProbe.class.getName()).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("SLUICE_KERNELS");
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            Process p = pb.start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe timed out");
+            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            String stderr = Files.readString(err, StandardCharsets.UTF_8);
+            String report = "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+            assertTrue(p.exitValue() != 0, "strict mode must fail" + report);
+            assertTrue(stderr.contains("IllegalStateException: sluice strict mode"), report);
+            assertTrue(stderr.contains("--add-modules jdk.incubator.vector"), report);
+            assertTrue(!stdout.contains("result="), "no op ran on the scalar kernels" + report);
+            assertTrue(!stderr.contains("WARNING"), "strict mode fails instead of warning" + report);
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
