@@ -84,7 +84,8 @@ public final class Tensor {
      * {@code torch.tensor(data).reshape(shape)}).
      *
      * @param data the elements in row-major order; its length must equal the product of {@code shape}
-     * @param shape the sizes of the dimensions (none: a 0-d scalar, which needs exactly one value)
+     * @param shape the sizes of the dimensions; none means 1-D of length {@code data.length} (use {@link #scalar} for
+     * 0-d)
      * @return a new contiguous tensor that does not require grad
      * @throws IllegalArgumentException if a size is negative or {@code data.length} does not match the shape
      */
@@ -94,7 +95,7 @@ public final class Tensor {
      * A float64 CPU tensor holding a copy of {@code data}, laid out row-major in the given shape.
      *
      * @param data the elements in row-major order; its length must equal the product of {@code shape}
-     * @param shape the sizes of the dimensions
+     * @param shape the sizes of the dimensions; none means 1-D of length {@code data.length}
      * @return a new contiguous tensor that does not require grad
      * @throws IllegalArgumentException if a size is negative or {@code data.length} does not match the shape
      */
@@ -104,7 +105,7 @@ public final class Tensor {
      * An int32 CPU tensor holding a copy of {@code data}, laid out row-major in the given shape.
      *
      * @param data the elements in row-major order; its length must equal the product of {@code shape}
-     * @param shape the sizes of the dimensions
+     * @param shape the sizes of the dimensions; none means 1-D of length {@code data.length}
      * @return a new contiguous tensor
      * @throws IllegalArgumentException if a size is negative or {@code data.length} does not match the shape
      */
@@ -114,7 +115,7 @@ public final class Tensor {
      * An int64 CPU tensor holding a copy of {@code data}, laid out row-major in the given shape.
      *
      * @param data the elements in row-major order; its length must equal the product of {@code shape}
-     * @param shape the sizes of the dimensions
+     * @param shape the sizes of the dimensions; none means 1-D of length {@code data.length}
      * @return a new contiguous tensor
      * @throws IllegalArgumentException if a size is negative or {@code data.length} does not match the shape
      */
@@ -124,7 +125,7 @@ public final class Tensor {
      * A bool CPU tensor holding a copy of {@code data}, laid out row-major in the given shape.
      *
      * @param data the elements in row-major order; its length must equal the product of {@code shape}
-     * @param shape the sizes of the dimensions
+     * @param shape the sizes of the dimensions; none means 1-D of length {@code data.length}
      * @return a new contiguous tensor
      * @throws IllegalArgumentException if a size is negative or {@code data.length} does not match the shape
      */
