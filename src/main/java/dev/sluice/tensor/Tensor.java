@@ -589,7 +589,8 @@ public final class Tensor {
      *
      * @param device the target device
      * @return a contiguous copy on {@code device} (or this tensor)
-     * @throws RuntimeException if the target device is unavailable (the message says why, e.g. no CUDA driver)
+     * @throws UnsupportedOperationException if the target GPU cannot be used (the message says why, e.g. no CUDA
+     * driver)
      */
     public Tensor to(Device device) { return Creation.toDevice(this, device); }
 
