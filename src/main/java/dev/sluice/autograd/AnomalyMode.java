@@ -12,6 +12,11 @@ public final class AnomalyMode {
 
     private AnomalyMode() {}
 
+    /**
+     * Whether NaN/Inf detection is on for the calling thread, like {@code torch.is_anomaly_enabled()}.
+     *
+     * @return true inside an {@link #enable()} scope
+     */
     public static boolean isEnabled() { return ENABLED.get(); }
 
     /** Turns detection off until the scope is closed (the checks themselves run ops). */
@@ -21,7 +26,12 @@ public final class AnomalyMode {
         return () -> ENABLED.set(previous);
     }
 
-    /** Enables detection until the returned scope is closed. */
+    /**
+     * Enables detection on this thread until the returned scope is closed, like
+     * {@code torch.autograd.detect_anomaly()}.
+     *
+     * @return a scope whose {@code close()} restores the previous setting
+     */
     public static GradMode.Scope enable() {
         boolean previous = ENABLED.get();
         ENABLED.set(true);

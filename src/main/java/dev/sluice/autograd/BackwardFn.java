@@ -10,5 +10,12 @@ import dev.sluice.tensor.Tensor;
  */
 @FunctionalInterface
 public interface BackwardFn {
+    /**
+     * Computes the input gradients of one op.
+     *
+     * @param gradOutput the gradient of the loss with respect to the op's output, of the output's shape
+     * @param saved the tensors the op passed as {@code saved} to {@link Graph#record}, in the same order
+     * @return one gradient per input, each of that input's shape (null for an input that needs none)
+     */
     Tensor[] apply(Tensor gradOutput, Tensor[] saved);
 }

@@ -19,9 +19,17 @@ public final class Engine {
     private Engine() {}
 
     /**
-     * Back-propagates {@code gradient} (the gradient of some scalar with respect to {@code root}) into the leaves.
-     * With {@code retainGraph} false the graph's saved tensors are freed as it goes, so a second backward through it
-     * fails with a clear error.
+     * Back-propagates {@code gradient} (the gradient of some scalar with respect to {@code root}) into the leaves,
+     * adding to their {@link Tensor#grad()}. With {@code retainGraph} false the graph's saved tensors are freed as it
+     * goes, so a second backward through it fails with a clear error. {@link Tensor#backward()} calls this.
+     *
+     * @param root the tensor to differentiate, usually a scalar loss
+     * @param gradient d L / d root, of root's shape and device; null means ones and needs a one-element root
+     * @param retainGraph keep saved tensors so that the graph can be walked again
+     * @throws IllegalStateException if root does not require grad, the graph was freed, or a rule or hook returns a
+     * gradient of the wrong shape
+     * @throws IllegalArgumentException if {@code gradient} is null for a root of several elements, or its shape or
+     * device does not match
      */
     public static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
         if (!root.requiresGrad()) {

@@ -27,7 +27,15 @@ public final class GradCheck {
 
     private GradCheck() {}
 
-    /** Checks with PyTorch's default tolerances. */
+    /**
+     * Checks with PyTorch's default step and tolerances ({@link #EPS}, {@link #ATOL}, {@link #RTOL}).
+     *
+     * @param name the op's name, for the failure message
+     * @param f the function under test; it receives {@code inputs} and must return a float64 tensor
+     * @param inputs the arguments; those requiring grad must be contiguous float64 leaves
+     * @throws Failure if an analytical gradient element disagrees with finite differences
+     * @throws IllegalArgumentException if an input or the output has the wrong dtype or layout
+     */
     public static void check(String name, Function<Tensor[], Tensor> f, Tensor... inputs) {
         check(name, f, EPS, ATOL, RTOL, inputs);
     }
@@ -35,6 +43,15 @@ public final class GradCheck {
     /**
      * Checks the gradient of {@code f} with respect to every input that requires grad. Inputs must be contiguous
      * float64 leaves (apply views inside {@code f} to test non-contiguous operands).
+     *
+     * @param name the op's name, for the failure message
+     * @param f the function under test; it receives {@code inputs} and must return a float64 tensor
+     * @param eps the finite-difference step
+     * @param atol the absolute tolerance
+     * @param rtol the tolerance relative to the numerical derivative
+     * @param inputs the arguments; those requiring grad must be contiguous float64 leaves
+     * @throws Failure if an analytical gradient element disagrees with finite differences
+     * @throws IllegalArgumentException if an input or the output has the wrong dtype or layout
      */
     public static void check(String name, Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
         for (Tensor in : inputs) {

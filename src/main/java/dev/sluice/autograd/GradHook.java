@@ -8,5 +8,11 @@ import dev.sluice.tensor.Tensor;
  */
 @FunctionalInterface
 public interface GradHook {
+    /**
+     * Inspects, or replaces, the gradient flowing into a tensor.
+     *
+     * @param grad the gradient, of the hooked tensor's shape (do not modify it in place)
+     * @return a replacement of the same shape, or null to keep {@code grad}
+     */
     Tensor apply(Tensor grad);
 }

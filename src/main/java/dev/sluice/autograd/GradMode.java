@@ -10,7 +10,11 @@ public final class GradMode {
 
     private GradMode() {}
 
-    /** True when new operations record history on this thread. */
+    /**
+     * Whether new operations record history on this thread, like {@code torch.is_grad_enabled()}.
+     *
+     * @return false inside a {@link #noGrad()} scope
+     */
     public static boolean isEnabled() { return ENABLED.get(); }
 
     /** A scope, closed by try-with-resources, that restores the previous mode. */
@@ -19,10 +23,19 @@ public final class GradMode {
         void close();
     }
 
-    /** Disables graph recording until the returned scope is closed. */
+    /**
+     * Disables graph recording on this thread until the returned scope is closed, like {@code torch.no_grad()}.
+     *
+     * @return a scope whose {@code close()} restores the previous mode
+     */
     public static Scope noGrad() { return set(false); }
 
-    /** Enables graph recording (e.g. inside a no-grad region) until the returned scope is closed. */
+    /**
+     * Enables graph recording (e.g. inside a no-grad region) until the returned scope is closed, like
+     * {@code torch.enable_grad()}.
+     *
+     * @return a scope whose {@code close()} restores the previous mode
+     */
     public static Scope enableGrad() { return set(true); }
 
     private static Scope set(boolean enabled) {

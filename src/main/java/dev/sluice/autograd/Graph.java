@@ -13,7 +13,12 @@ import java.util.Arrays;
 public final class Graph {
     private Graph() {}
 
-    /** True when grad mode is on and at least one input requires grad: only then is a node recorded. */
+    /**
+     * Whether an op on these inputs would be recorded: grad mode is on and at least one input requires grad.
+     *
+     * @param inputs the op's tensor inputs (null entries are ignored)
+     * @return true when a backward node would be attached
+     */
     public static boolean needsGrad(Tensor... inputs) {
         if (!GradMode.isEnabled()) return false;
         for (Tensor t : inputs) if (t != null && t.requiresGrad()) return true;
@@ -22,8 +27,15 @@ public final class Graph {
 
     /**
      * Attaches a backward node for op {@code name} to {@code out} when any input requires grad, and in anomaly mode
-     * checks {@code out} for NaN/Inf. {@code saved} are the tensors the rule reads (their in-place modification before
-     * backward becomes an error). Returns {@code out}.
+     * checks {@code out} for NaN/Inf. Call it once the output has been computed into a fresh tensor.
+     *
+     * @param name the op's name, shown by {@link Node#name()} and in error messages
+     * @param out the freshly computed output
+     * @param inputs the differentiable inputs (null entries allowed); the rule returns one gradient per entry
+     * @param saved the tensors the rule reads; modifying one in place before backward becomes an error
+     * @param rule the gradient rule
+     * @return {@code out}, now with a {@link Tensor#gradFn()} if recorded
+     * @throws AnomalyException in anomaly mode, if {@code out} holds NaN or Inf
      */
     public static Tensor record(String name, Tensor out, Tensor[] inputs, Tensor[] saved, BackwardFn rule) {
         if (AnomalyMode.isEnabled()) checkFinite(out, "op '" + name + "' produced NaN or Inf in its forward output");
@@ -45,7 +57,15 @@ public final class Graph {
         return Internals.accumulator(leaf, AccumulateGrad::new);
     }
 
-    /** Registers a gradient hook on a tensor: on its producing node, or on a leaf's accumulator. */
+    /**
+     * Registers a gradient hook on a tensor: on its producing node, or on a leaf's accumulator.
+     * {@link Tensor#registerHook} calls this.
+     *
+     * @param t a tensor that requires grad
+     * @param hook the hook to run with each gradient reaching {@code t}
+     * @return a handle that removes the hook
+     * @throws IllegalStateException if {@code t} does not require grad
+     */
     public static HookHandle registerHook(Tensor t, GradHook hook) {
         if (!t.requiresGrad()) {
             throw new IllegalStateException("registerHook: cannot register a hook on a tensor that does not require grad "

@@ -26,10 +26,18 @@ public abstract class Node {
         this.creationSite = AnomalyMode.isEnabled() ? new Throwable().getStackTrace() : null;
     }
 
-    /** The op's name, e.g. "mul" or "matmul"; "accumulate_grad" for leaves. */
+    /**
+     * The op's name, e.g. "mul" or "matmul"; "accumulate_grad" for leaves.
+     *
+     * @return the name given to {@link Graph#record}
+     */
     public String name() { return name; }
 
-    /** The nodes this one sends gradients to (null entries for inputs that need none). */
+    /**
+     * The nodes this one sends gradients to, one per input, like {@code grad_fn.next_functions}.
+     *
+     * @return an unmodifiable list, with null entries for inputs that need no gradient
+     */
     public List<Node> nextFunctions() { return Collections.unmodifiableList(Arrays.asList(next)); }
 
     /** Computes the gradient of each input from the gradient of the output. */

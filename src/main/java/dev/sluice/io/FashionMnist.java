@@ -39,18 +39,31 @@ public final class FashionMnist {
             }
         }
 
-        /** Counts and sizes only: the pixel array is large. */
+        /**
+         * Counts and sizes only: the pixel array is large.
+         *
+         * @return e.g. {@code FashionMnist.Split[count=60000, rows=28, cols=28]}
+         */
         @Override
         public String toString() {
             return "FashionMnist.Split[count=" + count + ", rows=" + rows + ", cols=" + cols + "]";
         }
 
-        /** The images as a float32 tensor of shape [count, rows*cols] (a copy). */
+        /**
+         * The images as a float32 tensor of shape [count, rows*cols] (a copy), ready for a
+         * {@link dev.sluice.data.TensorDataset}.
+         *
+         * @return a new [count, rows·cols] tensor with values in [0, 1]
+         */
         public Tensor imagesTensor() {
             return Tensor.of(images.clone(), count, rows * cols);
         }
 
-        /** The labels as an int64 tensor of shape [count], the dtype classification losses index with. */
+        /**
+         * The labels as an int64 tensor of shape [count], the dtype classification losses index with.
+         *
+         * @return a new [count] tensor of class indices 0..9
+         */
         public Tensor labelsTensor() {
             long[] l = new long[count];
             for (int i = 0; i < count; i++) l[i] = labels[i];
@@ -58,12 +71,23 @@ public final class FashionMnist {
         }
     }
 
-    /** Where the Debian package {@code dataset-fashion-mnist} installs the files. */
+    /**
+     * Where the Debian package {@code dataset-fashion-mnist} installs the files.
+     *
+     * @return {@code /usr/share/datasets/fashion-mnist}
+     */
     public static Path defaultDirectory() {
         return Path.of("/usr/share/datasets/fashion-mnist");
     }
 
-    /** Loads the training split ({@code train}) or the test split from {@link #defaultDirectory()}. */
+    /**
+     * Loads the training split ({@code train}) or the test split from {@link #defaultDirectory()}.
+     *
+     * @param train true for the 60,000 training images, false for the 10,000 test images
+     * @return the split, with pixels scaled to [0, 1]
+     * @throws java.nio.file.NoSuchFileException naming the missing directory or file and how to install the dataset
+     * @throws IOException for a malformed or inconsistent file
+     */
     public static Split load(boolean train) throws IOException {
         return load(defaultDirectory(), train);
     }
@@ -72,9 +96,12 @@ public final class FashionMnist {
      * Loads the training split ({@code train-images-idx3-ubyte.gz}, {@code train-labels-idx1-ubyte.gz}) or the test
      * split ({@code t10k-...}) from {@code dir}.
      *
+     * @param dir the directory holding the four gzipped IDX files
+     * @param train true for the training split, false for the test split
+     * @return the split, with pixels scaled to [0, 1]
      * @throws NoSuchFileException naming the missing directory or file and how to install the dataset
-     * @throws IdxFormatException  for a malformed file
-     * @throws IOException         when image and label files disagree on the count, or hold unexpected shapes
+     * @throws IdxFormatException for a malformed file
+     * @throws IOException when image and label files disagree on the count, or hold unexpected shapes
      */
     public static Split load(Path dir, boolean train) throws IOException {
         if (!Files.isDirectory(dir)) {

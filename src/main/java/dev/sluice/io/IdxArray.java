@@ -26,11 +26,20 @@ public record IdxArray(IdxType type, int[] shape, byte[] data) {
         shape = shape.clone();
     }
 
-    /** A copy of the dimensions. */
+    /**
+     * A copy of the dimensions.
+     *
+     * @return the dimensions, outermost first; changing the array does not affect this record
+     */
     @Override
     public int[] shape() { return shape.clone(); }
 
-    /** Equal when type, shape and every element byte are equal (records compare arrays by identity otherwise). */
+    /**
+     * Equal when type, shape and every element byte are equal (records compare arrays by identity otherwise).
+     *
+     * @param o the object to compare with
+     * @return true for an IdxArray with the same type, shape and bytes
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof IdxArray a && a.type == type && Arrays.equals(a.shape, shape) && Arrays.equals(a.data, data);
@@ -41,19 +50,37 @@ public record IdxArray(IdxType type, int[] shape, byte[] data) {
         return 31 * (31 * type.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(data);
     }
 
-    /** Type and shape only: the data can be tens of megabytes. */
+    /**
+     * Type and shape only: the data can be tens of megabytes.
+     *
+     * @return e.g. {@code IdxArray[UNSIGNED_BYTE [60000, 28, 28]]}
+     */
     @Override
     public String toString() {
         return "IdxArray[" + type + " " + Arrays.toString(shape) + "]";
     }
 
-    /** Number of dimensions. */
+    /**
+     * The number of dimensions.
+     *
+     * @return the length of the shape (3 for MNIST images, 1 for labels)
+     */
     public int rank() { return shape.length; }
 
-    /** Number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the product of the shape
+     */
     public int numel() { return data.length / type.itemSize(); }
 
-    /** Element {@code i} (row-major) as a double, whatever the type; unsigned bytes give 0..255. */
+    /**
+     * Element {@code i} (row-major) as a double, whatever the type; unsigned bytes give 0..255.
+     *
+     * @param i the flat row-major index, in [0, numel())
+     * @return the element's value
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public double get(int i) {
         ByteBuffer b = ByteBuffer.wrap(data); // big-endian, the IDX byte order, is ByteBuffer's default
         return switch (type) {
@@ -66,7 +93,11 @@ public record IdxArray(IdxType type, int[] shape, byte[] data) {
         };
     }
 
-    /** All elements as floats (unsigned bytes give 0..255, unscaled). */
+    /**
+     * All elements as floats (unsigned bytes give 0..255, unscaled).
+     *
+     * @return a new array of {@link #numel()} values in row-major order
+     */
     public float[] toFloatArray() {
         float[] out = new float[numel()];
         if (type == IdxType.UNSIGNED_BYTE) {
@@ -80,6 +111,7 @@ public record IdxArray(IdxType type, int[] shape, byte[] data) {
     /**
      * All elements as ints (unsigned bytes give 0..255).
      *
+     * @return a new array of {@link #numel()} values in row-major order
      * @throws IllegalStateException for the floating-point types, which would need rounding
      */
     public int[] toIntArray() {

@@ -24,6 +24,10 @@ public final class IdxFormatException extends IOException {
         initCause(cause);
     }
 
-    /** The file that failed to read. */
+    /**
+     * The file that failed to read.
+     *
+     * @return the path given to the constructor (null after deserialisation)
+     */
     public Path file() { return file; }
 }

@@ -23,10 +23,18 @@ public enum IdxType {
         this.itemSize = itemSize;
     }
 
-    /** The type byte in the file's magic number. */
+    /**
+     * The type byte in the file's magic number.
+     *
+     * @return the code, 0x08 to 0x0E
+     */
     public int code() { return code; }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return 1, 2, 4 or 8
+     */
     public int itemSize() { return itemSize; }
 
     /** The type with this code, or null if the code is not an IDX type. */

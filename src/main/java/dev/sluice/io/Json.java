@@ -16,12 +16,25 @@ package dev.sluice.io;
 public final class Json {
     private Json() {}
 
-    /** Compact JSON text for a value. */
+    /**
+     * Compact JSON text for a value, like Python's {@code json.dumps(v, separators=(",", ":"), ensure_ascii=False)}.
+     *
+     * @param value a map, iterable, array, string, number, boolean or null, nested freely
+     * @return the JSON text, without spaces or a trailing newline
+     * @throws IllegalArgumentException if the value (or something nested in it) is of another type, a map key is not a
+     * String, or a number is NaN or infinite
+     */
     public static String write(Object value) {
         return JsonWriter.write(value, false);
     }
 
-    /** Indented JSON text (two spaces, one entry per line) for a value, convenient for human-read result files. */
+    /**
+     * Indented JSON text (two spaces, one entry per line) for a value, convenient for human-read result files.
+     *
+     * @param value a map, iterable, array, string, number, boolean or null, nested freely
+     * @return the indented JSON text
+     * @throws IllegalArgumentException if the value (or something nested in it) cannot be written as JSON
+     */
     public static String writePretty(Object value) {
         return JsonWriter.write(value, true);
     }
@@ -29,6 +42,8 @@ public final class Json {
     /**
      * Parses one JSON value.
      *
+     * @param text the complete JSON text (surrounding whitespace allowed)
+     * @return a LinkedHashMap, ArrayList, String, Long, BigInteger, Double, Boolean or null
      * @throws JsonParseException if the text is not strict JSON
      */
     public static Object parse(String text) {

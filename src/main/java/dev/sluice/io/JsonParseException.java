@@ -13,12 +13,18 @@ public final class JsonParseException extends IllegalArgumentException {
         this.duplicateKey = duplicateKey;
     }
 
-    /** Character offset in the input where the problem was found. */
+    /**
+     * Character offset in the input where the problem was found.
+     *
+     * @return the 0-based offset
+     */
     public int offset() { return offset; }
 
     /**
      * The repeated key when the problem is an object with a duplicate key, else null. Callers such as the safetensors
      * reader use it to report a duplicate tensor name instead of a generic syntax error.
+     *
+     * @return the duplicated key, or null
      */
     public String duplicateKey() { return duplicateKey; }
 }

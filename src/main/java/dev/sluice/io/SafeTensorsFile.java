@@ -20,18 +20,33 @@ public final class SafeTensorsFile {
         this.metadata = Collections.unmodifiableMap(metadata);
     }
 
-    /** The file this was read from. */
+    /**
+     * The file this was read from.
+     *
+     * @return the path given to {@link SafeTensors#read(Path)}
+     */
     public Path file() { return file; }
 
-    /** Tensor names in the order they are listed in the file's header. */
+    /**
+     * Tensor names in the order they are listed in the file's header.
+     *
+     * @return an immutable list of names
+     */
     public List<String> names() { return List.copyOf(tensors.keySet()); }
 
-    /** True if the file holds a tensor with this name. */
+    /**
+     * Whether the file holds a tensor with this name.
+     *
+     * @param name a tensor name
+     * @return true if {@link #tensor(String)} would find it
+     */
     public boolean contains(String name) { return tensors.containsKey(name); }
 
     /**
      * The tensor with this name.
      *
+     * @param name a tensor name as written in the header
+     * @return the CPU tensor, with the stored dtype and shape
      * @throws NoSuchElementException naming the file and the available names when there is none
      */
     public Tensor tensor(String name) {
@@ -42,9 +57,17 @@ public final class SafeTensorsFile {
         return t;
     }
 
-    /** All tensors, unmodifiable, in header order. */
+    /**
+     * All tensors, in header order.
+     *
+     * @return an unmodifiable map from name to tensor
+     */
     public Map<String, Tensor> tensors() { return tensors; }
 
-    /** The {@code __metadata__} entries (empty when the file has none), unmodifiable. */
+    /**
+     * The {@code __metadata__} entries.
+     *
+     * @return an unmodifiable map, empty when the file has none
+     */
     public Map<String, String> metadata() { return metadata; }
 }

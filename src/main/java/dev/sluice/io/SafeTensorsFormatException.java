@@ -22,9 +22,17 @@ public final class SafeTensorsFormatException extends IOException {
         this.problem = problem;
     }
 
-    /** The file that failed to read. */
+    /**
+     * The file that failed to read.
+     *
+     * @return the path given to the constructor (null after deserialisation)
+     */
     public Path file() { return file; }
 
-    /** The problem alone, without the file name. */
+    /**
+     * The problem alone, without the file name.
+     *
+     * @return what is wrong, in words
+     */
     public String problem() { return problem; }
 }

@@ -6,12 +6,20 @@ import dev.sluice.tensor.Tensor;
 public final class ActivationLayer extends Module {
     private final Activation activation;
 
-    /** A layer applying activation. */
+    /**
+     * A layer applying an activation.
+     *
+     * @param activation the function applied by {@link #forward}
+     */
     public ActivationLayer(Activation activation) { this.activation = activation; }
 
     @Override
     public Tensor forward(Tensor x) { return activation.apply(x); }
 
-    /** The activation applied. */
+    /**
+     * The activation applied.
+     *
+     * @return the activation given to the constructor
+     */
     public Activation activation() { return activation; }
 }

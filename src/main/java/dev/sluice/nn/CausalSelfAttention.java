@@ -13,10 +13,25 @@ public final class CausalSelfAttention extends Module {
     private final Linear qkv, proj;
     private final Dropout attnDrop, residDrop;
 
-    /** Attention without dropout. */
+    /**
+     * Attention without dropout.
+     *
+     * @param dModel the model width d
+     * @param nHeads the number of heads; must divide d
+     * @param gen the source of the initial weights
+     * @throws IllegalArgumentException if nHeads does not divide dModel
+     */
     public CausalSelfAttention(int dModel, int nHeads, Generator gen) { this(dModel, nHeads, 0.0, gen); }
 
-    /** Attention with dropout on the attention weights and on the output. */
+    /**
+     * Attention with dropout on the attention weights and on the output.
+     *
+     * @param dModel the model width d
+     * @param nHeads the number of heads; must divide d
+     * @param dropout the dropout probability, in [0, 1]
+     * @param gen the source of the initial weights and of dropout masks
+     * @throws IllegalArgumentException if nHeads does not divide dModel or dropout is out of range
+     */
     public CausalSelfAttention(int dModel, int nHeads, double dropout, Generator gen) {
         if (nHeads <= 0 || dModel % nHeads != 0) {
             throw new IllegalArgumentException("CausalSelfAttention: dModel " + dModel + " must be divisible by nHeads " + nHeads);
@@ -30,20 +45,39 @@ public final class CausalSelfAttention extends Module {
         residDrop = register("residDrop", new Dropout(dropout, gen));
     }
 
-    /** x [B, T, d] → [B, T, d]. */
+    /**
+     * Causal self-attention over a whole sequence.
+     *
+     * @param x the input [B, T, d]
+     * @return the output [B, T, d]
+     * @throws IllegalArgumentException if x is not [B, T, d]
+     */
     @Override
     public Tensor forward(Tensor x) { return forward(x, null, 0); }
 
     /**
-     * With a cache, x holds only the new positions; their keys and values are appended to the cache for
-     * {@code layer}, and the new queries attend to all cached positions (and causally among themselves).
+     * With a cache, x holds only the new positions; their keys and values are appended to the cache for {@code layer},
+     * and the new queries attend to all cached positions (and causally among themselves).
+     *
+     * @param x the input at the new positions [B, Tnew, d]
+     * @param cache the cache of earlier positions (extended in place), or null for a full pass
+     * @param layer the slot of this layer in the cache
+     * @return the output [B, Tnew, d]
+     * @throws IllegalArgumentException if x is not [B, Tnew, d]
      */
     public Tensor forward(Tensor x, KVCache cache, int layer) { return forward(x, cache, layer, null); }
 
     /**
-     * As {@link #forward(Tensor, KVCache, int)} with an explicit attention mask: {@code mask} is bool, broadcastable to
-     * [B, heads, Tnew, Tkeys], true where a query must not see a key (it replaces the causal mask, so it must include
-     * it); null for the plain causal mask. Used for left-padded batches (see {@link GPT#forward(Tensor, int[], KVCache)}).
+     * As {@link #forward(Tensor, KVCache, int)} with an explicit attention mask, which replaces the causal mask (so it
+     * must include it). Used for left-padded batches (see {@link GPT#forward(Tensor, int[], KVCache)}).
+     *
+     * @param x the input at the new positions [B, Tnew, d]
+     * @param cache the cache of earlier positions (extended in place), or null
+     * @param layer the slot of this layer in the cache
+     * @param mask bool, [B or 1, 1 or heads, Tnew, Tkeys], true where a query must not see a key; null for the plain
+     * causal mask
+     * @return the output [B, Tnew, d]
+     * @throws IllegalArgumentException if x is not [B, Tnew, d] or the mask has the wrong dtype or shape
      */
     public Tensor forward(Tensor x, KVCache cache, int layer, Tensor mask) {
         if (x.dim() != 3 || x.size(2) != dModel) {
@@ -101,6 +135,10 @@ public final class CausalSelfAttention extends Module {
         return Tensor.of(m, tq, tk);
     }
 
-    /** Number of heads. */
+    /**
+     * The number of heads.
+     *
+     * @return the head count; each head has d / nHeads dimensions
+     */
     public int nHeads() { return nHeads; }
 }

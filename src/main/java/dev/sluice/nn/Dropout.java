@@ -9,7 +9,14 @@ public final class Dropout extends Module {
     private final double p;
     private final Generator gen;
 
-    /** Drops with probability p, drawing masks from gen. */
+    /**
+     * Drops with probability p, drawing masks from gen, like {@code nn.Dropout(p)}: in training each element is zeroed
+     * with probability p and the rest scaled by 1/(1−p).
+     *
+     * @param p the drop probability, in [0, 1]
+     * @param gen the source of the masks
+     * @throws IllegalArgumentException if p is outside [0, 1]
+     */
     public Dropout(double p, Generator gen) {
         if (p < 0 || p > 1) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
         this.p = p;
@@ -19,6 +26,10 @@ public final class Dropout extends Module {
     @Override
     public Tensor forward(Tensor x) { return NeuralOps.dropout(x, p, isTraining(), gen); }
 
-    /** The drop probability. */
+    /**
+     * The drop probability.
+     *
+     * @return p
+     */
     public double p() { return p; }
 }

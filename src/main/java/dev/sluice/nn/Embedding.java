@@ -8,7 +8,13 @@ import dev.sluice.tensor.Tensor;
 public final class Embedding extends Module {
     private final Tensor weight;
 
-    /** A table of {@code num} rows of size {@code dim}. */
+    /**
+     * A table of {@code num} rows of size {@code dim}, like {@code nn.Embedding(num, dim)}.
+     *
+     * @param num the number of entries (e.g. the vocabulary size)
+     * @param dim the size of each embedding
+     * @param gen the source of the initial N(0, 1) values
+     */
     public Embedding(int num, int dim, Generator gen) {
         weight = registerParameter("weight", Init.normal(Tensor.zeros(num, dim), 1.0, gen));
     }
@@ -17,6 +23,10 @@ public final class Embedding extends Module {
     @Override
     public Tensor forward(Tensor indices) { return Indexing.embedding(weight, indices); }
 
-    /** The [num, dim] table. */
+    /**
+     * The embedding table.
+     *
+     * @return the [num, dim] weight parameter
+     */
     public Tensor weight() { return weight; }
 }

@@ -13,8 +13,23 @@ import java.util.Arrays;
  * {@code lnF} and a bias-free head {@code head}. Linear and embedding weights start as N(0, 0.02²), biases as 0.
  */
 public final class GPT extends Module {
-    /** Model sizes. contextLength is the longest sequence (positions) the model sees. */
+    /**
+     * Model sizes. contextLength is the longest sequence (positions) the model sees.
+     *
+     * @param vocabSize the number of token ids, the size of the embedding table and of the logits
+     * @param contextLength the number of learned positions, the longest sequence a forward pass accepts
+     * @param dModel the width of the residual stream; divisible by nHeads
+     * @param nHeads the number of attention heads per block
+     * @param nLayers the number of transformer blocks (0 allowed)
+     * @param dropout the dropout probability used throughout, in [0, 1]
+     */
     public record Config(int vocabSize, int contextLength, int dModel, int nHeads, int nLayers, double dropout) {
+        /**
+         * Checks the sizes.
+         *
+         * @throws IllegalArgumentException if a size is not positive, nLayers is negative, or dModel is not divisible
+         * by nHeads
+         */
         public Config {
             if (vocabSize <= 0 || contextLength <= 0 || dModel <= 0 || nHeads <= 0 || nLayers < 0) {
                 throw new IllegalArgumentException("GPT.Config: sizes must be positive: " + this);
@@ -30,7 +45,12 @@ public final class GPT extends Module {
     private final LayerNorm lnF;
     private final Linear head;
 
-    /** A freshly initialised model (all randomness from gen). */
+    /**
+     * A freshly initialised model (all randomness, including dropout's, from gen).
+     *
+     * @param cfg the model sizes
+     * @param gen the source of the initial weights and of dropout masks
+     */
     public GPT(Config cfg, Generator gen) {
         this.cfg = cfg;
         wte = register("wte", new Embedding(cfg.vocabSize(), cfg.dModel(), gen));
@@ -51,16 +71,31 @@ public final class GPT extends Module {
         }
     }
 
-    /** The model sizes. */
+    /**
+     * The model sizes.
+     *
+     * @return the configuration given to the constructor
+     */
     public Config config() { return cfg; }
 
-    /** tokens int64 [B, T] (T ≤ contextLength) → logits [B, T, vocab]. */
+    /**
+     * A full forward pass from position 0.
+     *
+     * @param tokens int64 token ids [B, T], T ≤ contextLength
+     * @return logits [B, T, vocabSize]
+     * @throws IllegalArgumentException if tokens is not 2-D or T exceeds the context length
+     */
     @Override
     public Tensor forward(Tensor tokens) { return forward(tokens, null); }
 
     /**
      * With a cache: tokens are the new positions only (following the cache's {@link KVCache#length()} positions);
      * returns their logits and extends the cache. Without (null): a full forward pass from position 0.
+     *
+     * @param tokens int64 token ids [B, Tnew]
+     * @param cache the cache of earlier positions (extended in place), or null
+     * @return logits [B, Tnew, vocabSize] for the new positions
+     * @throws IllegalArgumentException if tokens is not 2-D or the positions exceed the context length
      */
     public Tensor forward(Tensor tokens, KVCache cache) { return forward(tokens, null, cache); }
 
@@ -68,8 +103,15 @@ public final class GPT extends Module {
      * A forward pass over a left-padded batch: row b of the sequence starts with {@code leftPad[b]} padding columns
      * (any token ids), which no real position attends to, and its real tokens take positions 0, 1, … from column
      * {@code leftPad[b]} on. So each row computes exactly what it would alone, up to float rounding. Logits at padding
-     * columns are meaningless. With a cache, tokens are the new columns (never padding) and the padding must be the
-     * one the cache was filled with. {@code leftPad} null (or all zero) is the ordinary unpadded pass.
+     * columns are meaningless. With a cache, tokens are the new columns (never padding) and the padding must be the one
+     * the cache was filled with.
+     *
+     * @param tokens int64 token ids [B, Tnew]
+     * @param leftPad the padding columns of each row, or null (or all zero) for the ordinary unpadded pass
+     * @param cache the cache of earlier columns (extended in place), or null
+     * @return logits [B, Tnew, vocabSize]
+     * @throws IllegalArgumentException if tokens is not 2-D, leftPad does not have B entries or leaves a row without a
+     * real token, or a row's real positions exceed the context length
      */
     public Tensor forward(Tensor tokens, int[] leftPad, KVCache cache) {
         if (tokens.dim() != 2) throw new IllegalArgumentException("GPT: tokens must be [B, T], got " + Arrays.toString(tokens.shape()));
@@ -123,26 +165,50 @@ public final class GPT extends Module {
         return head.forward(lnF.forward(x));
     }
 
-    /** An empty cache sized for this model. */
+    /**
+     * An empty cache sized for this model.
+     *
+     * @return a cache with one slot per block
+     */
     public KVCache newCache() { return new KVCache(cfg.nLayers()); }
 
-    /** The i-th transformer block. */
+    /**
+     * The i-th transformer block ({@code blocks.i}).
+     *
+     * @param i the block index, in [0, nLayers)
+     * @return the block
+     */
     public TransformerBlock block(int i) { return (TransformerBlock) blocks.get(i); }
 
     /**
-     * Continues the prompt by maxNewTokens tokens and returns prompt followed by them. Runs in eval mode under
-     * no-grad. Uses a KV cache: after the prompt is processed once, each step runs only the newest token. When the
-     * sequence outgrows the context, the model sees the last contextLength tokens; as positions are absolute, the
-     * cache is then rebuilt from that cropped window (as the uncached model would recompute it).
+     * Continues the prompt by maxNewTokens tokens and returns prompt followed by them. Runs in eval mode under no-grad
+     * (the previous mode is restored). Uses a KV cache: after the prompt is processed once, each step runs only the
+     * newest token. When the sequence outgrows the context, the model sees the last contextLength tokens; as positions
+     * are absolute, the cache is then rebuilt from that cropped window (as the uncached model would recompute it).
      *
+     * @param prompt the token ids to continue, at least one
+     * @param maxNewTokens the number of tokens to add
      * @param temperature 0 for greedy decoding
-     * @param topK        0 to sample from all tokens
+     * @param topK 0 to sample from all tokens
+     * @param gen the source of the sampling randomness
+     * @return a new array of {@code prompt.length + maxNewTokens} token ids
+     * @throws IllegalArgumentException if the prompt is empty
      */
     public int[] generate(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen) {
         return run(prompt, maxNewTokens, temperature, topK, gen, true);
     }
 
-    /** As {@link #generate}, but recomputing the whole (cropped) sequence each step; a reference for testing. */
+    /**
+     * As {@link #generate}, but recomputing the whole (cropped) sequence each step; a reference for testing.
+     *
+     * @param prompt the token ids to continue, at least one
+     * @param maxNewTokens the number of tokens to add
+     * @param temperature 0 for greedy decoding
+     * @param topK 0 to sample from all tokens
+     * @param gen the source of the sampling randomness
+     * @return a new array of {@code prompt.length + maxNewTokens} token ids
+     * @throws IllegalArgumentException if the prompt is empty
+     */
     public int[] generateWithoutCache(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen) {
         return run(prompt, maxNewTokens, temperature, topK, gen, false);
     }

@@ -24,6 +24,12 @@ public final class Generation {
      * @param eosToken     a row stops after emitting this token (kept as the response's last token); −1 for none
      */
     public record Config(int maxNewTokens, double temperature, int topK, int eosToken) {
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException if maxNewTokens &lt; 1, temperature is negative or NaN, topK &lt; 0 or
+         * eosToken &lt; −1
+         */
         public Config {
             if (maxNewTokens < 1) throw new IllegalArgumentException("Generation.Config: maxNewTokens must be >= 1, got " + maxNewTokens);
             if (!(temperature >= 0)) throw new IllegalArgumentException("Generation.Config: temperature must be >= 0, got " + temperature);
@@ -33,11 +39,18 @@ public final class Generation {
     }
 
     /**
-     * Samples one response per prompt (prompt tokens not included; the EOS token included where it was emitted).
-     * Runs in eval mode under no-grad. {@code gens[i]} drives row i; null entries are allowed for greedy decoding.
-     * Every row's prompt plus maxNewTokens must fit the context.
+     * Samples one response per prompt (prompt tokens not included; the EOS token included where it was emitted). Runs
+     * in eval mode under no-grad (the previous mode is restored). Every row's prompt plus maxNewTokens must fit the
+     * context.
      *
+     * @param model the language model
+     * @param prompts the prompts' token ids, of any lengths ≥ 1
+     * @param cfg the sampling settings
+     * @param gens {@code gens[i]} drives row i; null entries are allowed for greedy decoding
      * @param useCache false recomputes the whole padded batch each step (a reference for testing)
+     * @return one response per prompt, each of 1 to maxNewTokens tokens
+     * @throws IllegalArgumentException if there are no prompts, gens has another length, a prompt is empty or too long,
+     * or a token is outside the vocabulary
      */
     public static int[][] generate(GPT model, int[][] prompts, Config cfg, Generator[] gens, boolean useCache) {
         int b = prompts.length;

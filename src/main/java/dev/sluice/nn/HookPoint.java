@@ -19,9 +19,17 @@ public final class HookPoint extends Module {
     @Override
     public Tensor forward(Tensor x) { return hook == null ? x : hook.apply(x); }
 
-    /** Sets (or with null clears) the function applied to the tensor passing through. */
+    /**
+     * Sets (or with null clears) the function applied to the tensor passing through.
+     *
+     * @param hook maps the tensor to its replacement (e.g. {@code x -> x.route(mask)}), or null for the identity
+     */
     public void setHook(UnaryOperator<Tensor> hook) { this.hook = hook; }
 
-    /** The current hook, or null. */
+    /**
+     * The current hook.
+     *
+     * @return the function set by {@link #setHook}, or null
+     */
     public UnaryOperator<Tensor> hook() { return hook; }
 }

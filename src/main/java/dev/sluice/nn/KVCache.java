@@ -10,16 +10,28 @@ public final class KVCache {
     private final Tensor[] keys, values;
     private int[] leftPad; // padding columns at the start of each row of a left-padded batch; null = none
 
-    /** An empty cache for a model with {@code nLayers} attention layers. */
+    /**
+     * An empty cache for a model with {@code nLayers} attention layers (see {@link GPT#newCache()}).
+     *
+     * @param nLayers the number of attention layers
+     */
     public KVCache(int nLayers) {
         keys = new Tensor[nLayers];
         values = new Tensor[nLayers];
     }
 
-    /** Number of cached positions (0 when empty). */
+    /**
+     * The number of cached positions.
+     *
+     * @return the number of key/value columns held, 0 when empty
+     */
     public int length() { return keys.length == 0 || keys[0] == null ? 0 : keys[0].size(2); }
 
-    /** Number of layers the cache holds. */
+    /**
+     * The number of layers the cache holds.
+     *
+     * @return the {@code nLayers} given to the constructor
+     */
     public int layers() { return keys.length; }
 
     /** Drops all cached positions. */
@@ -29,7 +41,11 @@ public final class KVCache {
         leftPad = null;
     }
 
-    /** Padding columns at the start of each cached row (null when the batch is not padded). */
+    /**
+     * The padding columns at the start of each cached row.
+     *
+     * @return a copy of the left padding, or null when the batch is not padded
+     */
     public int[] leftPad() { return leftPad == null ? null : leftPad.clone(); }
 
     /** Records (first call after clearing) or checks (later calls) the left padding of the cached rows. */

@@ -14,7 +14,15 @@ public final class Linear extends Module {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** A layer from {@code in} to {@code out} features, with or without bias, initialised from gen. */
+    /**
+     * A layer from {@code in} to {@code out} features, with or without bias, like {@code nn.Linear(in, out, bias)}.
+     *
+     * @param in the number of input features
+     * @param out the number of output features
+     * @param bias whether to add a learned bias
+     * @param gen the source of the initial weights
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public Linear(int in, int out, boolean bias, Generator gen) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
         this.weight = registerParameter("weight", Init.kaimingUniform(Tensor.zeros(out, in), Math.sqrt(5), gen));
@@ -32,9 +40,23 @@ public final class Linear extends Module {
         this.bias = bias == null ? null : registerParameter("bias", bias);
     }
 
-    /** Linear with a bias. */
+    /**
+     * A layer from {@code in} to {@code out} features with a bias.
+     *
+     * @param in the number of input features
+     * @param out the number of output features
+     * @param gen the source of the initial weights
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public Linear(int in, int out, Generator gen) { this(in, out, true, gen); }
 
+    /**
+     * Computes x·Wᵀ + b, the bias fused into the matrix product.
+     *
+     * @param x the input [..., in], on the layer's device and of its dtype
+     * @return the output [..., out]
+     * @throws IllegalArgumentException if the last dimension of x is not {@link #inFeatures()}
+     */
     @Override
     public Tensor forward(Tensor x) {
         return LinearAlgebra.linear(x, weight, bias); // bias fused into the GEMM
@@ -45,6 +67,12 @@ public final class Linear extends Module {
     /**
      * A new layer with {@code extra} more output units appended after the existing ones: rows [0, out) of the weight
      * and bias are copied from this layer, the new rows are freshly initialised from gen (as a new Linear would be).
+     * The new layer lives on this layer's device.
+     *
+     * @param extra the number of output units to add, at least 0
+     * @param gen the source of the new rows' initial values
+     * @return a new [out + extra, in] layer
+     * @throws IllegalArgumentException if {@code extra} is negative
      */
     public Linear withExtraOutputs(int extra, Generator gen) {
         requireNonNegative("withExtraOutputs", extra);
@@ -59,6 +87,11 @@ public final class Linear extends Module {
     /**
      * A new layer reading {@code extra} more input features appended after the existing ones: columns [0, in) are
      * copied, the new columns are freshly initialised from gen; the bias is copied.
+     *
+     * @param extra the number of input features to add, at least 0
+     * @param gen the source of the new columns' initial values
+     * @return a new [out, in + extra] layer
+     * @throws IllegalArgumentException if {@code extra} is negative
      */
     public Linear withExtraInputs(int extra, Generator gen) {
         requireNonNegative("withExtraInputs", extra);
@@ -70,7 +103,13 @@ public final class Linear extends Module {
         return wider;
     }
 
-    /** A new layer keeping only output units [0, n) (copies). */
+    /**
+     * A new layer keeping only output units [0, n) (copies).
+     *
+     * @param n the number of output units kept, in [1, out]
+     * @return a new [n, in] layer
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Linear keepOutputs(int n) {
         checkKeep("keepOutputs", n, outFeatures());
         try (var ignored = GradMode.noGrad()) {
@@ -78,7 +117,13 @@ public final class Linear extends Module {
         }
     }
 
-    /** A new layer keeping only input features [0, n) (copies). */
+    /**
+     * A new layer keeping only input features [0, n) (copies).
+     *
+     * @param n the number of input features kept, in [1, in]
+     * @return a new [out, n] layer
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Linear keepInputs(int n) {
         checkKeep("keepInputs", n, inFeatures());
         try (var ignored = GradMode.noGrad()) {
@@ -86,7 +131,14 @@ public final class Linear extends Module {
         }
     }
 
-    /** Zeroes, in place, the weights and biases of output units [from, to): those units then output 0 (before any activation). */
+    /**
+     * Zeroes, in place, the weights and biases of output units [from, to): those units then output 0 (before any
+     * activation).
+     *
+     * @param from the first unit zeroed
+     * @param to the end of the range (exclusive)
+     * @throws IllegalArgumentException if the range is not inside [0, out)
+     */
     public void zeroOutputs(int from, int to) {
         checkRange("zeroOutputs", from, to, outFeatures());
         try (var ignored = GradMode.noGrad()) {
@@ -95,7 +147,13 @@ public final class Linear extends Module {
         }
     }
 
-    /** Zeroes, in place, the weight columns reading input features [from, to): those inputs are then ignored. */
+    /**
+     * Zeroes, in place, the weight columns reading input features [from, to): those inputs are then ignored.
+     *
+     * @param from the first feature zeroed
+     * @param to the end of the range (exclusive)
+     * @throws IllegalArgumentException if the range is not inside [0, in)
+     */
     public void zeroInputs(int from, int to) {
         checkRange("zeroInputs", from, to, inFeatures());
         try (var ignored = GradMode.noGrad()) {
@@ -120,20 +178,39 @@ public final class Linear extends Module {
     /**
      * {@code forward(x).relu()} with the same bits, in one op: the ReLU is applied by the GEMM to each output tile
      * before it is stored ({@link LinearAlgebra#linearRelu}), saving a pass over the output and a tensor.
+     *
+     * @param x the input [..., in]
+     * @return relu(x·Wᵀ + b), [..., out]
      */
     public Tensor forwardRelu(Tensor x) {
         return LinearAlgebra.linearRelu(x, weight, bias);
     }
 
-    /** The [out, in] weight. */
+    /**
+     * The weight parameter.
+     *
+     * @return the [out, in] weight
+     */
     public Tensor weight() { return weight; }
 
-    /** The [out] bias, or null. */
+    /**
+     * The bias parameter.
+     *
+     * @return the [out] bias, or null for a layer without one
+     */
     public Tensor bias() { return bias; }
 
-    /** Input size. */
+    /**
+     * The input size.
+     *
+     * @return in, the weight's second dimension
+     */
     public int inFeatures() { return weight.size(1); }
 
-    /** Output size. */
+    /**
+     * The output size.
+     *
+     * @return out, the weight's first dimension
+     */
     public int outFeatures() { return weight.size(0); }
 }

@@ -16,7 +16,14 @@ public final class MLP extends Module {
     private final HookPoint out;
     private final Activation activation;
 
-    /** Layers sizes[0] → sizes[1] → ... → sizes[n−1]; Linear layers use PyTorch's default init. */
+    /**
+     * Layers sizes[0] → sizes[1] → ... → sizes[n−1]; Linear layers use PyTorch's default init.
+     *
+     * @param sizes the input size, the hidden widths, then the output size (at least two entries)
+     * @param activation the activation applied after every layer but the last
+     * @param gen the source of the initial weights
+     * @throws IllegalArgumentException if fewer than two sizes are given
+     */
     public MLP(int[] sizes, Activation activation, Generator gen) {
         if (sizes.length < 2) throw new IllegalArgumentException("MLP: needs at least an input and an output size, got " + sizes.length);
         this.activation = activation;
@@ -29,6 +36,12 @@ public final class MLP extends Module {
         out = register("out", new HookPoint());
     }
 
+    /**
+     * Runs the layers with the activation between them.
+     *
+     * @param x the input [..., sizes[0]]
+     * @return the output [..., sizes[n−1]], without activation
+     */
     @Override
     public Tensor forward(Tensor x) {
         for (int i = 0; i < layers.length; i++) {
@@ -46,6 +59,11 @@ public final class MLP extends Module {
      * weights are kept, so before any training the function is unchanged only if the new columns are zeroed — call
      * {@code ablateHidden(i, oldWidth, oldWidth + k)} for that. Parameters are replaced by new tensors: build the
      * optimizer after surgery.
+     *
+     * @param i the hidden layer, in [0, depth() − 1)
+     * @param k the number of units to add
+     * @param gen the source of the new weights
+     * @throws IndexOutOfBoundsException if there is no hidden layer {@code i}
      */
     public void expandHidden(int i, int k, Generator gen) {
         checkHidden("expandHidden", i);
@@ -53,21 +71,42 @@ public final class MLP extends Module {
         layers[i + 1] = replace("fc" + (i + 1), layers[i + 1].withExtraInputs(k, gen));
     }
 
-    /** Ablates hidden units [from, to) of hidden layer i in place: their weights in and out (and biases) become 0. */
+    /**
+     * Ablates hidden units [from, to) of hidden layer i in place: their weights in and out (and biases) become 0.
+     *
+     * @param i the hidden layer
+     * @param from the first unit ablated
+     * @param to the end of the range (exclusive)
+     * @throws IndexOutOfBoundsException if there is no hidden layer {@code i}
+     * @throws IllegalArgumentException if the range is not inside the layer
+     */
     public void ablateHidden(int i, int from, int to) {
         checkHidden("ablateHidden", i);
         layers[i].zeroOutputs(from, to);
         layers[i + 1].zeroInputs(from, to);
     }
 
-    /** Narrows hidden layer i to its first n units (slicing the others away; new parameter tensors). */
+    /**
+     * Narrows hidden layer i to its first n units (slicing the others away; new parameter tensors).
+     *
+     * @param i the hidden layer
+     * @param n the number of units kept
+     * @throws IndexOutOfBoundsException if there is no hidden layer {@code i}
+     * @throws IllegalArgumentException if {@code n} is not in [1, width]
+     */
     public void keepHidden(int i, int n) {
         checkHidden("keepHidden", i);
         layers[i] = replace("fc" + i, layers[i].keepOutputs(n));
         layers[i + 1] = replace("fc" + (i + 1), layers[i + 1].keepInputs(n));
     }
 
-    /** Width of hidden layer i. */
+    /**
+     * The width of hidden layer i.
+     *
+     * @param i the hidden layer
+     * @return its number of units
+     * @throws IndexOutOfBoundsException if there is no hidden layer {@code i}
+     */
     public int hiddenWidth(int i) {
         checkHidden("hiddenWidth", i);
         return layers[i].outFeatures();
@@ -80,9 +119,18 @@ public final class MLP extends Module {
         }
     }
 
-    /** The i-th Linear layer. */
+    /**
+     * The i-th Linear layer ({@code fc<i>}).
+     *
+     * @param i the layer index, in [0, depth())
+     * @return the layer
+     */
     public Linear layer(int i) { return layers[i]; }
 
-    /** Number of Linear layers. */
+    /**
+     * The number of Linear layers.
+     *
+     * @return {@code sizes.length − 1}
+     */
     public int depth() { return layers.length; }
 }

@@ -17,6 +17,24 @@ import java.util.Set;
  * (trainable leaf tensors), buffers (state saved in the {@link #stateDict()} but not trained) and submodules, all
  * registered explicitly in the constructor so that names are stable: a parameter {@code weight} of a submodule
  * {@code fc0} is called {@code fc0.weight}.
+ * {@snippet :
+ * final class TwoLayer extends Module {
+ *     private final Linear fc0, fc1;
+ *
+ *     TwoLayer(Generator gen) {
+ *         fc0 = register("fc0", new Linear(784, 128, gen));
+ *         fc1 = register("fc1", new Linear(128, 10, gen));
+ *     }
+ *
+ *     @Override
+ *     public Tensor forward(Tensor x) {          // x: [N, 784] -> logits [N, 10]
+ *         return fc1.forward(fc0.forward(x).relu());
+ *     }
+ * }
+ *
+ * TwoLayer model = new TwoLayer(new Generator(0));
+ * model.namedParameters().keySet();            // [fc0.weight, fc0.bias, fc1.weight, fc1.bias]
+ * }
  */
 public abstract class Module implements Cloneable {
     // not final: deepCopy() gives the copy its own maps
@@ -28,7 +46,16 @@ public abstract class Module implements Cloneable {
     /** A module in training mode with nothing registered yet. */
     protected Module() {}
 
-    /** Registers a submodule under {@code name} and returns it (for assignment to a field). */
+    /**
+     * Registers a submodule under {@code name}, like assigning a module attribute in PyTorch, and returns it for
+     * assignment to a field.
+     *
+     * @param <T> the submodule's type
+     * @param name the member name: non-empty, without '.', not yet used in this module
+     * @param module the submodule
+     * @return {@code module}
+     * @throws IllegalArgumentException if the name is invalid or taken, or the module is null
+     */
     protected <T extends Module> T register(String name, T module) {
         checkName(name);
         if (module == null) throw new IllegalArgumentException("register: module '" + name + "' is null");
@@ -39,6 +66,12 @@ public abstract class Module implements Cloneable {
     /**
      * Replaces the registered submodule {@code name} (keeping its position in the registration order), for model
      * surgery such as widening a layer. The caller updates its own field too.
+     *
+     * @param <T> the new submodule's type
+     * @param name the name of an existing submodule
+     * @param module the replacement
+     * @return {@code module}
+     * @throws IllegalArgumentException if there is no submodule of that name or the module is null
      */
     protected <T extends Module> T replace(String name, T module) {
         if (!children.containsKey(name)) {
@@ -50,7 +83,16 @@ public abstract class Module implements Cloneable {
         return module;
     }
 
-    /** Registers a floating-point tensor as a trainable parameter (marks it as requiring grad) and returns it. */
+    /**
+     * Registers a floating-point leaf tensor as a trainable parameter, marking it as requiring grad, like
+     * {@code nn.Parameter}.
+     *
+     * @param name the member name: non-empty, without '.', not yet used in this module
+     * @param t the tensor, a float32 or float64 leaf
+     * @return {@code t}
+     * @throws IllegalArgumentException if the name is invalid or taken, {@code t} is not a leaf, or it is not floating
+     * point
+     */
     protected Tensor registerParameter(String name, Tensor t) {
         checkName(name);
         if (!t.isLeaf()) throw new IllegalArgumentException("registerParameter: '" + name + "' must be a leaf tensor (use detach())");
@@ -59,7 +101,14 @@ public abstract class Module implements Cloneable {
         return t;
     }
 
-    /** Registers a tensor as a buffer: part of the state dict, but not a parameter. */
+    /**
+     * Registers a tensor as a buffer: part of the state dict, but not a parameter, like {@code register_buffer}.
+     *
+     * @param name the member name: non-empty, without '.', not yet used in this module
+     * @param t the tensor, of any dtype
+     * @return {@code t}
+     * @throws IllegalArgumentException if the name is invalid or taken
+     */
     protected Tensor registerBuffer(String name, Tensor t) {
         checkName(name);
         buffers.put(name, t);
@@ -75,15 +124,30 @@ public abstract class Module implements Cloneable {
         }
     }
 
-    /** Applies the module. Modules with a single-tensor input override this; the default throws. */
+    /**
+     * Applies the module. Modules with a single-tensor input override this; the default throws.
+     *
+     * @param x the input, in the shape the module documents
+     * @return the output
+     * @throws UnsupportedOperationException if the module does not take a single tensor
+     */
     public Tensor forward(Tensor x) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement forward(Tensor)");
     }
 
-    /** The direct submodules by name, in registration order. */
+    /**
+     * The direct submodules by name, in registration order.
+     *
+     * @return an unmodifiable view of the submodules
+     */
     public Map<String, Module> children() { return Collections.unmodifiableMap(children); }
 
-    /** This module and all descendants with dotted names ("" for this module). */
+    /**
+     * This module and all descendants with dotted names, depth first in registration order, like
+     * {@code named_modules()}.
+     *
+     * @return a new map whose keys end in '.' ("" for this module, "fc0." for a child)
+     */
     public LinkedHashMap<String, Module> namedModules() {
         LinkedHashMap<String, Module> out = new LinkedHashMap<>();
         collectModules("", out);
@@ -97,7 +161,12 @@ public abstract class Module implements Cloneable {
 
     private static String strip(String prefix) { return prefix.isEmpty() ? prefix : prefix.substring(0, prefix.length() - 1); }
 
-    /** All parameters with dotted names, in registration order (a tensor shared by two modules appears once). */
+    /**
+     * All parameters with dotted names, in registration order (a tensor shared by two modules appears once), like
+     * {@code named_parameters()}.
+     *
+     * @return a new map from name (e.g. {@code fc0.weight}) to the module's own parameter tensor
+     */
     public LinkedHashMap<String, Tensor> namedParameters() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -110,7 +179,11 @@ public abstract class Module implements Cloneable {
         return out;
     }
 
-    /** All buffers with dotted names. */
+    /**
+     * All buffers with dotted names, in registration order.
+     *
+     * @return a new map from name to the module's own buffer tensor
+     */
     public LinkedHashMap<String, Tensor> namedBuffers() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (var m : namedModules().entrySet()) {
@@ -119,10 +192,18 @@ public abstract class Module implements Cloneable {
         return out;
     }
 
-    /** All parameters, in the order of {@link #namedParameters()}. */
+    /**
+     * All parameters, in the order of {@link #namedParameters()}, e.g. to give to an optimizer.
+     *
+     * @return a new list of the module's own parameter tensors
+     */
     public List<Tensor> parameters() { return new ArrayList<>(namedParameters().values()); }
 
-    /** Total number of parameter elements. */
+    /**
+     * The total number of parameter elements.
+     *
+     * @return the sum of {@code numel()} over {@link #parameters()}
+     */
     public int parameterCount() {
         int n = 0;
         for (Tensor p : parameters()) n += p.numel();
@@ -130,8 +211,10 @@ public abstract class Module implements Cloneable {
     }
 
     /**
-     * Parameters and buffers by dotted name. The tensors are the module's own (not copies): save them before
-     * training further if a snapshot is wanted.
+     * Parameters and buffers by dotted name, like {@code state_dict()}. The tensors are the module's own (not copies):
+     * use {@link #stateDictCopy()} for a snapshot.
+     *
+     * @return a new map, parameters first, then buffers
      */
     public Map<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = namedParameters();
@@ -140,10 +223,13 @@ public abstract class Module implements Cloneable {
     }
 
     /**
-     * Copies values from {@code state} into this module's parameters and buffers. Everything is validated first —
-     * missing keys, unexpected keys, shape and dtype mismatches — and an {@link IllegalArgumentException} lists every
-     * problem with the key, the expected and the actual value; only when all entries match is anything copied, so a
-     * failed load leaves the module unchanged.
+     * Copies values from {@code state} into this module's parameters and buffers, like
+     * {@code load_state_dict(strict=True)}. Everything is validated first — missing keys, unexpected keys, shape and
+     * dtype mismatches — and only when all entries match is anything copied, so a failed load leaves the module
+     * unchanged. Source tensors may live on another device.
+     *
+     * @param state tensors by dotted name, e.g. from {@link #stateDictCopy()} or a checkpoint
+     * @throws IllegalArgumentException listing every problem, with the key, the expected and the actual value
      */
     public void loadStateDict(Map<String, Tensor> state) {
         Map<String, Tensor> own = stateDict();
@@ -171,19 +257,36 @@ public abstract class Module implements Cloneable {
         }
     }
 
-    /** Puts this module and all descendants in training mode (dropout active). */
+    /**
+     * Puts this module and all descendants in training mode (dropout active).
+     *
+     * @return this module
+     */
     public Module train() { return train(true); }
 
-    /** Sets training mode on this module and all descendants. */
+    /**
+     * Sets training mode on this module and all descendants, like {@code train(mode)}.
+     *
+     * @param on true for training mode, false for evaluation mode
+     * @return this module
+     */
     public Module train(boolean on) {
         for (Module m : namedModules().values()) m.training = on;
         return this;
     }
 
-    /** Puts this module and all descendants in evaluation mode (dropout is the identity). */
+    /**
+     * Puts this module and all descendants in evaluation mode (dropout is the identity).
+     *
+     * @return this module
+     */
     public Module eval() { return train(false); }
 
-    /** True in training mode (the default), false after {@link #eval()}. */
+    /**
+     * Whether this module is in training mode.
+     *
+     * @return true in training mode (the default), false after {@link #eval()}
+     */
     public boolean isTraining() { return training; }
 
     /** Clears the gradient of every parameter (sets it to null). */
@@ -191,15 +294,22 @@ public abstract class Module implements Cloneable {
         for (Tensor p : parameters()) p.zeroGrad();
     }
 
-    /** Stops gradients to all parameters (requiresGrad = false), e.g. to fine-tune only some layers. */
+    /**
+     * Stops gradients to all parameters (requiresGrad = false), e.g. to fine-tune only some layers.
+     *
+     * @return this module
+     */
     public Module freeze() {
         for (Tensor p : parameters()) p.requiresGrad(false);
         return this;
     }
 
     /**
-     * Trains only the parameters whose dotted name matches: the others stop requiring grad. Returns the trainable
-     * ones (to give to an optimizer). At least one must match.
+     * Trains only the parameters whose dotted name matches: the others stop requiring grad.
+     *
+     * @param trainable tests a dotted parameter name, e.g. {@code n -> n.startsWith("fc1.")}
+     * @return the trainable parameters, to give to an optimizer
+     * @throws IllegalArgumentException if no parameter name matches
      */
     public List<Tensor> freezeExcept(java.util.function.Predicate<String> trainable) {
         Map<String, Tensor> named = namedParameters();
@@ -212,15 +322,21 @@ public abstract class Module implements Cloneable {
         return kept;
     }
 
-    /** Makes all parameters trainable again. */
+    /**
+     * Makes all parameters trainable again.
+     *
+     * @return this module
+     */
     public Module unfreeze() {
         for (Tensor p : parameters()) p.requiresGrad(true);
         return this;
     }
 
     /**
-     * A copy of the parameters and buffers by dotted name (fresh tensors, detached), e.g. to keep the best weights
-     * seen during training and restore them later with {@link #loadStateDict}.
+     * A copy of the parameters and buffers by dotted name (fresh tensors, detached), e.g. to keep the best weights seen
+     * during training and restore them later with {@link #loadStateDict}.
+     *
+     * @return a new map of new tensors, in {@link #stateDict()} order
      */
     public Map<String, Tensor> stateDictCopy() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
@@ -231,11 +347,15 @@ public abstract class Module implements Cloneable {
     }
 
     /**
-     * An independent deep copy of this module: same structure and class, its own parameter and buffer tensors with
-     * equal values (parameters keep their requiresGrad flag; gradients are not copied), its own random generators
-     * continuing from the same state. Shared submodules or tensors stay shared within the copy. Hooks set on hook
-     * points are carried over as they are (the same function objects). Works by copying fields reflectively, so a user
-     * subclass in another named module must open its package to {@code dev.sluice}.
+     * An independent deep copy of this module, like Python's {@code copy.deepcopy(model)}: same structure and class,
+     * its own parameter and buffer tensors with equal values (parameters keep their requiresGrad flag; gradients are
+     * not copied), its own random generators continuing from the same state. Shared submodules or tensors stay shared
+     * within the copy. Hooks set on hook points are carried over as they are (the same function objects). Works by
+     * copying fields reflectively, so a user subclass in another named module must open its package to
+     * {@code dev.sluice}.
+     *
+     * @param <M> the type the caller expects (this module's class or a supertype)
+     * @return the copy
      */
     @SuppressWarnings("unchecked")
     public <M extends Module> M deepCopy() {
@@ -245,9 +365,13 @@ public abstract class Module implements Cloneable {
     }
 
     /**
-     * Moves every parameter and buffer of this module tree to {@code device}, in place (fields and registrations both
-     * point to the moved tensors; tensors shared between modules stay shared). Parameters stay leaves that require
-     * grad; their gradients are dropped. Create optimizers after moving. Returns this module.
+     * Moves every parameter and buffer of this module tree to {@code device}, in place, like {@code model.to(device)}
+     * (fields and registrations both point to the moved tensors; tensors shared between modules stay shared).
+     * Parameters stay leaves that require grad; their gradients are dropped. Create optimizers after moving.
+     *
+     * @param <M> the type the caller expects (this module's class or a supertype)
+     * @param device the target device
+     * @return this module
      */
     @SuppressWarnings("unchecked")
     public <M extends Module> M to(dev.sluice.tensor.Device device) {
@@ -259,8 +383,10 @@ public abstract class Module implements Cloneable {
     }
 
     /**
-     * The device of this module's parameters (CPU for a module without any): where its inputs must be. After
-     * {@link #to} every parameter is there; a module whose parameters span devices is an error, said so here.
+     * The device of this module's parameters: where its inputs must be.
+     *
+     * @return the parameters' device, or the CPU for a module without parameters
+     * @throws IllegalStateException if the parameters span several devices
      */
     public dev.sluice.tensor.Device device() {
         dev.sluice.tensor.Device d = null;
@@ -298,7 +424,11 @@ public abstract class Module implements Cloneable {
         return c;
     }
 
-    /** Every {@link HookPoint} in this module tree by dotted name (e.g. {@code blocks.0.resid}). */
+    /**
+     * Every {@link HookPoint} in this module tree by dotted name (e.g. {@code blocks.0.resid}).
+     *
+     * @return a new map, in {@link #namedModules()} order
+     */
     public LinkedHashMap<String, HookPoint> hookPoints() {
         LinkedHashMap<String, HookPoint> out = new LinkedHashMap<>();
         for (var m : namedModules().entrySet()) {

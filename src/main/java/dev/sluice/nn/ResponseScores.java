@@ -16,13 +16,23 @@ import java.util.Arrays;
  *                      masked; null when not requested
  */
 public record ResponseScores(Tensor tokenLogProbs, Tensor mask, Tensor sum, Tensor entropy) {
-    /** Number of real response tokens per row ([B], float). */
+    /**
+     * The number of real response tokens per row.
+     *
+     * @return a float tensor [B], the row sums of {@link #mask()}
+     */
     public Tensor lengths() { return mask.sum(1); }
 
     /**
-     * Scores responses under prompts with one left-padded forward pass: rows are [padding, prompt, response,
-     * right padding], the logits just before each response token are log-softmaxed and the response token's entry
-     * gathered. Every prompt and every response needs at least one token.
+     * Scores responses under prompts with one left-padded forward pass: rows are [padding, prompt, response, right
+     * padding], the logits just before each response token are log-softmaxed and the response token's entry gathered.
+     *
+     * @param model the language model
+     * @param prompts B prompts' token ids, each at least one token
+     * @param responses B responses' token ids, each at least one token
+     * @param withEntropy also compute {@link #entropy()}
+     * @return the scores, with R the longest response length
+     * @throws IllegalArgumentException if the counts differ or are 0, or a prompt or response is empty
      */
     public static ResponseScores of(GPT model, int[][] prompts, int[][] responses, boolean withEntropy) {
         int b = prompts.length;
@@ -51,8 +61,15 @@ public record ResponseScores(Tensor tokenLogProbs, Tensor mask, Tensor sum, Tens
     }
 
     /**
-     * Scores from logits [B, R, V] where row b, column t predicts response token t of row b (columns past a
-     * response's length are ignored). Any policy that produces next-token logits can use this.
+     * Scores from logits [B, R, V] where row b, column t predicts response token t of row b (columns past a response's
+     * length are ignored). Any policy that produces next-token logits can use this.
+     *
+     * @param logits next-token logits [B, R, V]
+     * @param responses B responses' token ids, none longer than R
+     * @param withEntropy also compute {@link #entropy()}
+     * @return the scores
+     * @throws IllegalArgumentException if the logits are not [B, R, V], a response is longer than R, or a token is
+     * outside [0, V)
      */
     public static ResponseScores fromLogits(Tensor logits, int[][] responses, boolean withEntropy) {
         if (logits.dim() != 3 || logits.size(0) != responses.length) {

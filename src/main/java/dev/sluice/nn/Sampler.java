@@ -11,8 +11,16 @@ public final class Sampler {
     private Sampler() {}
 
     /**
-     * Temperature 0 takes the argmax (first on ties) and draws nothing; otherwise logits/temperature restricted to
-     * the topK largest (0 = all; ties with the k-th largest are kept, as nanoGPT) are sampled from their softmax with one uniform draw from gen.
+     * Temperature 0 takes the argmax (first on ties) and draws nothing; otherwise logits/temperature restricted to the
+     * topK largest (0 = all; ties with the k-th largest are kept, as nanoGPT) are sampled from their softmax with one
+     * uniform draw from gen.
+     *
+     * @param logits the next-token logits over the vocabulary
+     * @param temperature the softmax temperature; 0 for greedy decoding
+     * @param topK how many of the largest logits may be drawn; 0 for all
+     * @param gen the source of the uniform draw (unused, and may be null, for greedy decoding)
+     * @return the chosen token id, an index into {@code logits}
+     * @throws IllegalArgumentException if {@code temperature} is negative
      */
     public static int sample(float[] logits, double temperature, int topK, Generator gen) {
         if (temperature < 0) throw new IllegalArgumentException("sample: temperature must be >= 0, got " + temperature);

@@ -6,7 +6,11 @@ import dev.sluice.tensor.Tensor;
 public final class Sequential extends Module {
     private final Module[] modules;
 
-    /** Registers the modules as "0", "1", ... in order. */
+    /**
+     * Registers the modules as "0", "1", ... in order, like {@code nn.Sequential(*modules)}.
+     *
+     * @param modules the layers, applied first to last
+     */
     public Sequential(Module... modules) {
         this.modules = modules.clone();
         for (int i = 0; i < modules.length; i++) register(Integer.toString(i), modules[i]);
@@ -18,9 +22,18 @@ public final class Sequential extends Module {
         return x;
     }
 
-    /** The i-th module. */
+    /**
+     * The i-th module.
+     *
+     * @param i the position, in [0, size())
+     * @return the module registered as {@code "i"}
+     */
     public Module get(int i) { return modules[i]; }
 
-    /** Number of modules. */
+    /**
+     * The number of modules.
+     *
+     * @return the number of layers
+     */
     public int size() { return modules.length; }
 }

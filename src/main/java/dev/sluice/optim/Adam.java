@@ -17,17 +17,39 @@ public class Adam extends Optimizer {
     private final Tensor[] m, v;
     private final int[] t;
 
-    /** Adam with the given coefficients. */
+    /**
+     * Adam with the given coefficients and no weight decay.
+     *
+     * @param params the tensors to optimise; each must be contiguous (the fused kernel updates it in place)
+     * @param lr the learning rate
+     * @param beta1 the decay of the first-moment (mean) estimate, in [0, 1)
+     * @param beta2 the decay of the second-moment estimate, in [0, 1)
+     * @param eps added to the denominator for numerical stability
+     * @throws IllegalArgumentException if a beta is outside [0, 1), lr is negative or a parameter is not contiguous
+     */
     public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps) {
         this(params, lr, beta1, beta2, eps, 0);
     }
 
-    /** Adam with β1 0.9, β2 0.999, eps 1e-8. */
+    /**
+     * Adam with PyTorch's defaults: β1 0.9, β2 0.999, eps 1e-8.
+     *
+     * @param params the tensors to optimise; each must be contiguous
+     * @param lr the learning rate
+     * @throws IllegalArgumentException if lr is negative or a parameter is not contiguous
+     */
     public Adam(List<Tensor> params, double lr) { this(params, lr, 0.9, 0.999, 1e-8); }
 
     /**
      * Adam with an L2 penalty added to the gradient, {@code g + l2·p}, as {@code torch.optim.Adam(weight_decay=l2)}
      * (unlike AdamW's decoupled decay, the penalty goes through the adaptive scaling).
+     *
+     * @param params the tensors to optimise; each must be contiguous
+     * @param lr the learning rate
+     * @param l2 the L2 coefficient, at least 0
+     * @return an Adam optimizer with the default betas and eps
+     * @throws IllegalArgumentException if {@code l2} is negative or NaN, lr is negative or a parameter is not
+     * contiguous
      */
     public static Adam withL2(List<Tensor> params, double lr, double l2) {
         if (!(l2 >= 0)) throw new IllegalArgumentException("Adam: L2 coefficient must be >= 0, got " + l2);

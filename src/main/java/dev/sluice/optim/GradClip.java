@@ -11,8 +11,11 @@ public final class GradClip {
 
     /**
      * As {@code torch.nn.utils.clip_grad_norm_}: the L2 norm of all gradients together; if it exceeds maxNorm, every
-     * gradient is scaled in place by maxNorm/(norm + 1e-6). Parameters without a gradient are ignored.
+     * gradient is replaced by itself scaled by maxNorm/(norm + 1e-6). Parameters without a gradient are ignored. Runs
+     * without recording the graph.
      *
+     * @param params the parameters whose gradients are clipped
+     * @param maxNorm the largest total norm allowed
      * @return the total norm before clipping
      */
     public static double clipGradNorm(List<Tensor> params, double maxNorm) {

@@ -3,16 +3,33 @@ package dev.sluice.optim;
 /** A learning rate as a function of the (0-based) step. */
 @FunctionalInterface
 public interface LrSchedule {
-    /** The learning rate at a 0-based step. */
+    /**
+     * The learning rate at a step.
+     *
+     * @param step the 0-based optimizer step
+     * @return the learning rate to use for that step
+     */
     double lr(int step);
 
-    /** The same rate at every step. */
+    /**
+     * The same rate at every step.
+     *
+     * @param lr the learning rate
+     * @return a schedule that always returns {@code lr}
+     */
     static LrSchedule constant(double lr) { return step -> lr; }
 
     /**
-     * Linear warm-up then cosine decay: lr(s) = maxLr·(s+1)/warmup for s &lt; warmup (so the last warm-up step reaches
-     * maxLr); then minLr + ½(1 + cos(π·q))·(maxLr − minLr) with q = (s − warmup)/(total − warmup); minLr from step
-     * {@code total} on.
+     * Linear warm-up then cosine decay, as GPT-2-style training uses: lr(s) = maxLr·(s+1)/warmup for s &lt; warmup (so
+     * the last warm-up step reaches maxLr); then minLr + ½(1 + cos(π·q))·(maxLr − minLr) with q = (s − warmup)/(total −
+     * warmup); minLr from step {@code total} on.
+     *
+     * @param warmup the number of warm-up steps (0 for none)
+     * @param total the step at which the decay reaches {@code minLr}
+     * @param maxLr the peak rate, reached at the end of warm-up
+     * @param minLr the final rate
+     * @return the schedule
+     * @throws IllegalArgumentException unless 0 ≤ warmup ≤ total
      */
     static LrSchedule warmupCosine(int warmup, int total, double maxLr, double minLr) {
         if (warmup < 0 || total < warmup) {

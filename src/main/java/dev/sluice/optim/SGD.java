@@ -13,7 +13,17 @@ public final class SGD extends Optimizer {
     private final boolean nesterov;
     private final Tensor[] buffers;
 
-    /** SGD with momentum, L2 weight decay (added to the gradient) and optional Nesterov momentum. */
+    /**
+     * SGD with momentum, L2 weight decay (added to the gradient) and optional Nesterov momentum, as
+     * {@code torch.optim.SGD(params, lr, momentum, weight_decay=, nesterov=)}.
+     *
+     * @param params the tensors to optimise
+     * @param lr the learning rate
+     * @param momentum the momentum factor μ (0 for none)
+     * @param weightDecay the L2 coefficient wd added to the gradient as wd·p (0 for none)
+     * @param nesterov use Nesterov momentum
+     * @throws IllegalArgumentException if {@code nesterov} is set without positive momentum, or {@code lr} is negative
+     */
     public SGD(List<Tensor> params, double lr, double momentum, double weightDecay, boolean nesterov) {
         super(params, lr);
         if (nesterov && momentum <= 0) throw new IllegalArgumentException("SGD: Nesterov momentum requires momentum > 0");
@@ -23,7 +33,13 @@ public final class SGD extends Optimizer {
         this.buffers = new Tensor[this.params.size()];
     }
 
-    /** Plain SGD. */
+    /**
+     * Plain SGD, p −= lr·grad.
+     *
+     * @param params the tensors to optimise
+     * @param lr the learning rate
+     * @throws IllegalArgumentException if {@code lr} is negative or NaN
+     */
     public SGD(List<Tensor> params, double lr) { this(params, lr, 0, 0, false); }
 
     @Override

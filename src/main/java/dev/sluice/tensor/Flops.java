@@ -10,6 +10,10 @@ import dev.sluice.internal.FlopCounter;
 public final class Flops {
     private Flops() {}
 
-    /** Matrix-product FLOPs run by this JVM so far (all threads). */
+    /**
+     * Matrix-product FLOPs run by this JVM so far (all threads, all devices).
+     *
+     * @return the running total of 2·m·n·k over every product since start-up
+     */
     public static long matmul() { return FlopCounter.matmulFlops(); }
 }

@@ -12,9 +12,18 @@ import java.util.List;
 public final class GptPolicy implements Policy {
     private final GPT model;
 
+    /**
+     * A policy backed by a language model.
+     *
+     * @param model the model; training the policy trains it in place
+     */
     public GptPolicy(GPT model) { this.model = model; }
 
-    /** The wrapped model. */
+    /**
+     * The wrapped model.
+     *
+     * @return the model given to the constructor
+     */
     public GPT model() { return model; }
 
     @Override

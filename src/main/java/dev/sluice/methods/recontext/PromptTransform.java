@@ -19,16 +19,33 @@ public final class PromptTransform {
         this.fn = Objects.requireNonNull(fn);
     }
 
-    /** A transform from a function (which must not modify its argument). */
+    /**
+     * A transform from a function (which must not modify its argument).
+     *
+     * @param name the name shown in reports
+     * @param fn maps a prompt's token ids to a new array
+     * @return the transform
+     * @throws NullPointerException if name or fn is null
+     */
     public static PromptTransform of(String name, UnaryOperator<int[]> fn) { return new PromptTransform(name, fn); }
 
-    /** Leaves the prompt as it is (standard training uses it for both sides). */
+    /**
+     * Leaves the prompt as it is (standard training uses it for both sides).
+     *
+     * @return a transform that returns a copy of the prompt
+     */
     public static PromptTransform identity() { return new PromptTransform("identity", int[]::clone); }
 
     /**
-     * Replaces the first occurrence of {@code from} by {@code to} (as the authors' string substitution, but on
-     * tokens). A prompt without {@code from} is an error: a silent no-op would quietly turn recontextualization into
-     * standard training.
+     * Replaces the first occurrence of {@code from} by {@code to} (as the authors' string substitution, but on tokens).
+     * A prompt without {@code from} is an error when the transform is applied: a silent no-op would quietly turn
+     * recontextualization into standard training.
+     *
+     * @param name the name shown in reports
+     * @param from the span to find, non-empty
+     * @param to the replacement, of any length
+     * @return the transform
+     * @throws IllegalArgumentException if {@code from} is empty
      */
     public static PromptTransform replace(String name, int[] from, int[] to) {
         if (from.length == 0) throw new IllegalArgumentException("PromptTransform.replace(" + name + "): the span to replace is empty");
@@ -47,7 +64,14 @@ public final class PromptTransform {
         });
     }
 
-    /** Inserts {@code span} before position {@code at} (0 = prepend; the prompt's length = append). */
+    /**
+     * Inserts {@code span} before position {@code at} (0 = prepend; the prompt's length = append).
+     *
+     * @param name the name shown in reports
+     * @param at the insert position; applying to a prompt shorter than {@code at} is an error
+     * @param span the tokens to insert
+     * @return the transform
+     */
     public static PromptTransform insert(String name, int at, int[] span) {
         int[] s = span.clone();
         return new PromptTransform(name, p -> {
@@ -62,20 +86,41 @@ public final class PromptTransform {
         });
     }
 
-    /** The transformed prompt (a new array; the argument is unchanged). */
+    /**
+     * The transformed prompt (a new array; the argument is unchanged).
+     *
+     * @param prompt a prompt's token ids
+     * @return the rewritten prompt
+     * @throws IllegalArgumentException if the transform does not apply (e.g. the span to replace is missing)
+     */
     public int[] apply(int[] prompt) { return fn.apply(prompt); }
 
-    /** Each prompt transformed. */
+    /**
+     * Each prompt transformed.
+     *
+     * @param prompts prompts' token ids
+     * @return a new array of rewritten prompts
+     * @throws IllegalArgumentException if the transform does not apply to one of them
+     */
     public int[][] apply(int[][] prompts) {
         int[][] out = new int[prompts.length][];
         for (int i = 0; i < prompts.length; i++) out[i] = apply(prompts[i]);
         return out;
     }
 
-    /** The (prompt, response) pair with the prompt transformed; the response is the same token ids (copied). */
+    /**
+     * The (prompt, response) pair with the prompt transformed; the response is the same token ids (copied).
+     *
+     * @param e an episode
+     * @return a new episode
+     */
     public Episode apply(Episode e) { return new Episode(apply(e.prompt()), e.response()); }
 
-    /** The transform's name, for reports. */
+    /**
+     * The transform's name, for reports.
+     *
+     * @return the name
+     */
     public String name() { return name; }
 
     @Override

@@ -7,6 +7,12 @@ package dev.sluice.methods.recontext;
  */
 @FunctionalInterface
 public interface Reward {
-    /** The score of {@code response} (token ids) for {@code problem} (the untransformed prompt's token ids). */
+    /**
+     * The score of a response for a problem.
+     *
+     * @param problem the untransformed prompt's token ids
+     * @param response the response's token ids
+     * @return the score (e.g. 1 for pass, 0 for fail)
+     */
     double score(int[] problem, int[] response);
 }

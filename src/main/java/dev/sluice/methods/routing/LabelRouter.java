@@ -24,7 +24,14 @@ public final class LabelRouter implements Router<Tensor> {
         this.sequenceDims = sequenceDims;
     }
 
-    /** A router over labels 0..numLabels−1 with masks of the given width (all-ones until routed). */
+    /**
+     * A router over labels 0..numLabels−1 with masks of the given width (all-ones until routed).
+     *
+     * @param numLabels the number of classes
+     * @param width the number of units at the hook points (the masks' last dimension)
+     * @return a builder; name the hook points with {@link Builder#at} before building
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public static Builder builder(int numLabels, int width) { return new Builder(numLabels, width); }
 
     @Override
@@ -40,7 +47,11 @@ public final class LabelRouter implements Router<Tensor> {
         return MaskTable.atEach(hookPoints, rows.reshape(shape));
     }
 
-    /** The [numLabels, width] mask table. */
+    /**
+     * The mask table, one row per label.
+     *
+     * @return the float32 [numLabels, width] table (on the CPU)
+     */
     public Tensor table() { return table.table(); }
 
     /** Builds a {@link LabelRouter}. */
@@ -59,7 +70,15 @@ public final class LabelRouter implements Router<Tensor> {
             for (int i = 0; i < numLabels; i++) rows[i] = Masks.ones(width);
         }
 
-        /** Examples with any of these labels get {@code mask} (length width). */
+        /**
+         * Examples with any of these labels get {@code mask} (length width); a later call for a label overrides an
+         * earlier one.
+         *
+         * @param labels the class labels, each in [0, numLabels)
+         * @param mask the gradient multiplier per unit (e.g. from {@link Masks})
+         * @return this builder
+         * @throws IllegalArgumentException if the mask's length is not width or a label is out of range
+         */
         public Builder route(int[] labels, double[] mask) {
             if (mask.length != width) {
                 throw new IllegalArgumentException("LabelRouter.route: mask has " + mask.length + " entries, expected width " + width);
@@ -73,19 +92,37 @@ public final class LabelRouter implements Router<Tensor> {
             return this;
         }
 
-        /** The hook points (by name) that receive the mask. */
+        /**
+         * The hook points (by name) that receive the mask.
+         *
+         * @param names hook-point names as listed by {@link dev.sluice.nn.Module#hookPoints()}
+         * @return this builder
+         */
         public Builder at(String... names) {
             hookPoints.addAll(Arrays.asList(names));
             return this;
         }
 
-        /** Number of token dimensions between batch and units at the hook points (masks get singleton dims there). */
+        /**
+         * The number of token dimensions between batch and units at the hook points (masks get singleton dims there): 1
+         * for activations [batch, tokens, width].
+         *
+         * @param n the number of middle dimensions, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if n is negative
+         */
         public Builder sequenceDims(int n) {
             if (n < 0) throw new IllegalArgumentException("LabelRouter.sequenceDims: must be >= 0, got " + n);
             sequenceDims = n;
             return this;
         }
 
+        /**
+         * Builds the router.
+         *
+         * @return a router giving each example its label's mask at every named hook point
+         * @throws IllegalStateException if no hook point was named
+         */
         public LabelRouter build() {
             if (hookPoints.isEmpty()) throw new IllegalStateException("LabelRouter: name at least one hook point with at(...)");
             double[] flat = new double[rows.length * width];

@@ -36,12 +36,24 @@ public final class ParameterRouting {
         this.params = model.namedParameters();
     }
 
-    /** Routing over this model's parameters (as named by {@link Module#namedParameters()} at this moment). */
+    /**
+     * Routing over this model's parameters (as named by {@link Module#namedParameters()} at this moment).
+     *
+     * @param model the model; build a new routing after surgery that replaces parameters
+     * @return a routing with no multipliers yet
+     */
     public static ParameterRouting of(Module model) { return new ParameterRouting(model); }
 
     /**
      * Sets the multiplier of one parameter for one partition: a tensor broadcasting to the parameter's shape without
-     * enlarging it (e.g. [out, 1] to scale rows of a weight), real-valued.
+     * enlarging it (e.g. [out, 1] to scale rows of a weight), real-valued. It is copied to the parameter's dtype and
+     * device.
+     *
+     * @param partition the data partition's name, e.g. "forget"
+     * @param param the parameter's dotted name, e.g. "fc0.weight"
+     * @param multiplier the elementwise gradient multiplier
+     * @return this routing
+     * @throws IllegalArgumentException if there is no such parameter or the multiplier does not broadcast to it
      */
     public ParameterRouting set(String partition, String param, Tensor multiplier) {
         Tensor p = params.get(param);
@@ -63,7 +75,15 @@ public final class ParameterRouting {
         return this;
     }
 
-    /** Sets the same scalar multiplier for every parameter whose name matches (must match at least one). */
+    /**
+     * Sets the same scalar multiplier for every parameter whose name matches (must match at least one).
+     *
+     * @param partition the data partition's name
+     * @param paramNames tests a dotted parameter name
+     * @param multiplier the gradient multiplier, e.g. 0 to freeze the parameter for this partition
+     * @return this routing
+     * @throws IllegalArgumentException if no parameter name matches
+     */
     public ParameterRouting set(String partition, Predicate<String> paramNames, double multiplier) {
         int matched = 0;
         for (var e : params.entrySet()) {
@@ -78,12 +98,22 @@ public final class ParameterRouting {
         return this;
     }
 
-    /** The multipliers of a partition by parameter name (empty if none were set). */
+    /**
+     * The multipliers of a partition by parameter name.
+     *
+     * @param partition the data partition's name
+     * @return an immutable map, empty if none were set
+     */
     public Map<String, Tensor> multipliers(String partition) {
         return Map.copyOf(multipliers.getOrDefault(partition, Map.of()));
     }
 
-    /** Opens a scope in which gradients reaching the parameters are multiplied by the partition's multipliers. */
+    /**
+     * Opens a scope in which gradients reaching the parameters are multiplied by the partition's multipliers.
+     *
+     * @param partition the data partition's name (unknown names give a scope that changes nothing)
+     * @return a scope whose {@code close()} removes the hooks
+     */
     public Scope scope(String partition) {
         List<HookHandle> handles = new ArrayList<>();
         for (var e : multipliers.getOrDefault(partition, Map.of()).entrySet()) {
@@ -93,7 +123,13 @@ public final class ParameterRouting {
         return new Scope(handles);
     }
 
-    /** Back-propagates a loss computed on data of one partition, with that partition's multipliers. */
+    /**
+     * Back-propagates a loss computed on data of one partition, with that partition's multipliers.
+     *
+     * @param partition the data partition's name
+     * @param loss a scalar loss on that partition's data
+     * @throws IllegalStateException if the loss does not require grad
+     */
     public void backward(String partition, Tensor loss) {
         try (var ignored = scope(partition)) {
             loss.backward();

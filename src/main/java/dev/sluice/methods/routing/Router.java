@@ -13,6 +13,11 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface Router<B> {
-    /** Masks by hook-point name (e.g. {@code "blocks.0.mlp.hidden0"}) for this batch. */
+    /**
+     * Masks by hook-point name (e.g. {@code "blocks.0.mlp.hidden0"}) for this batch.
+     *
+     * @param batch what the router reads (labels, target tokens, ...)
+     * @return a floating-point mask per hook point, on the batch's device
+     */
     Map<String, Tensor> masks(B batch);
 }

@@ -13,12 +13,31 @@ public final class TokenFrequencyWeights {
 
     private TokenFrequencyWeights() {}
 
-    /** Weights with the paper's settings. */
+    /**
+     * Weights with the paper's settings ({@link #FORGET_SMOOTHING}, {@link #RETAIN_SMOOTHING}, {@link #SCALE},
+     * {@link #BIAS}).
+     *
+     * @param forgetCounts occurrences of each token id in the forget data (length = vocabulary)
+     * @param retainCounts occurrences of each token id in the retain data (same length)
+     * @return w_t ∈ [0, 1] per token id
+     * @throws IllegalArgumentException if the lengths differ or a count is negative
+     */
     public static double[] compute(long[] forgetCounts, long[] retainCounts) {
         return compute(forgetCounts, retainCounts, FORGET_SMOOTHING, RETAIN_SMOOTHING, SCALE, BIAS);
     }
 
-    /** Weights w_t ∈ [0, 1] per token id from token counts over forget and retain data (equal lengths = vocabulary). */
+    /**
+     * Weights w_t ∈ [0, 1] per token id from token counts over forget and retain data (equal lengths = vocabulary).
+     *
+     * @param forgetCounts occurrences of each token id in the forget data
+     * @param retainCounts occurrences of each token id in the retain data
+     * @param forgetSmoothing pseudo-count added to every forget count, &gt; 0
+     * @param retainSmoothing pseudo-count added to every retain count, &gt; 0
+     * @param scale the slope applied to r − 1/r
+     * @param bias the offset inside the sigmoid
+     * @return w_t per token id
+     * @throws IllegalArgumentException if the lengths differ, a smoothing is not positive, or a count is negative
+     */
     public static double[] compute(long[] forgetCounts, long[] retainCounts, double forgetSmoothing, double retainSmoothing,
                                    double scale, double bias) {
         if (forgetCounts.length != retainCounts.length) {
@@ -38,7 +57,14 @@ public final class TokenFrequencyWeights {
         return w;
     }
 
-    /** Counts of each token id in [0, vocab) over the sequences. */
+    /**
+     * Counts of each token id in [0, vocab) over the sequences.
+     *
+     * @param sequences token-id sequences
+     * @param vocab the vocabulary size
+     * @return a new array of vocab counts
+     * @throws IllegalArgumentException if a token is outside [0, vocab)
+     */
     public static long[] count(int[][] sequences, int vocab) {
         long[] c = new long[vocab];
         for (int[] s : sequences) {

@@ -15,10 +15,17 @@ import java.util.Map;
  */
 public final class TokenRouter implements Router<TokenRouter.Batch> {
     /**
-     * What the router reads: target token ids [batch, tokens] (int32/int64) and, per sequence, whether it is a
-     * labelled forget sequence.
+     * What the router reads: the target tokens and, per sequence, whether it is a labelled forget sequence.
+     *
+     * @param targets target token ids [batch, tokens] (int32/int64): the inputs shifted by one
+     * @param forget one flag per sequence, true for labelled forget data
      */
     public record Batch(Tensor targets, boolean[] forget) {
+        /**
+         * Checks the shapes.
+         *
+         * @throws IllegalArgumentException if targets is not 2-D or there is not one flag per sequence
+         */
         public Batch {
             if (targets.dim() != 2) {
                 throw new IllegalArgumentException("TokenRouter.Batch: targets must be [batch, tokens], got " + Arrays.toString(targets.shape()));
@@ -36,6 +43,12 @@ public final class TokenRouter implements Router<TokenRouter.Batch> {
     /**
      * A router for the named hook points (all of the same width). {@code tokenWeights[t]} ∈ [0, 1] (length = vocab)
      * interpolates between forgetMask (w = 0) and retainMask (w = 1).
+     *
+     * @param hookPoints the hook points receiving the masks, at least one
+     * @param forgetMask the per-unit mask for forget-only tokens
+     * @param retainMask the per-unit mask for tokens common to both data sets (same width)
+     * @param tokenWeights w_t per token id, e.g. from {@link TokenFrequencyWeights#compute}
+     * @throws IllegalArgumentException if no hook point is named, the mask widths differ or a weight is outside [0, 1]
      */
     public TokenRouter(List<String> hookPoints, double[] forgetMask, double[] retainMask, double[] tokenWeights) {
         if (hookPoints.isEmpty()) throw new IllegalArgumentException("TokenRouter: name at least one hook point");
@@ -65,6 +78,10 @@ public final class TokenRouter implements Router<TokenRouter.Batch> {
         return MaskTable.atEach(hookPoints, perToken.mul(r).add(r.neg().add(1.0)));
     }
 
-    /** The [vocab, width] table of per-target-token masks used for forget sequences. */
+    /**
+     * The per-target-token masks used for forget sequences.
+     *
+     * @return the float32 [vocab, width] table (on the CPU)
+     */
     public Tensor table() { return table.table(); }
 }

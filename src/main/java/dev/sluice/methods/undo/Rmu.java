@@ -24,9 +24,15 @@ public final class Rmu {
     private Tensor target; // c·u, drawn when the activation width is first seen
 
     /**
-     * @param frozen   an unchanged copy of the model ({@link Module#deepCopy()}), read under no-grad
+     * An RMU objective for {@code model} at one hook point.
+     *
+     * @param model the model being unlearned
+     * @param frozen an unchanged copy of the model ({@link Module#deepCopy()}), read under no-grad
+     * @param hookPoint the name of the hook point whose activations are steered (present in both models)
      * @param steering the coefficient c (the paper: 6–6.5)
-     * @param alpha    the retain weight α (the paper: 200–1200)
+     * @param alpha the retain weight α (the paper: 200–1200)
+     * @param seed the seed of the random direction u
+     * @throws IllegalArgumentException if either model lacks the hook point
      */
     public Rmu(Module model, Module frozen, String hookPoint, double steering, double alpha, long seed) {
         for (Module m : new Module[] {model, frozen}) {
@@ -42,7 +48,14 @@ public final class Rmu {
         this.seed = seed;
     }
 
-    /** The RMU loss for one forget batch and one retain batch (inputs as the model's forward takes them). */
+    /**
+     * The RMU loss for one forget batch and one retain batch (inputs as the model's forward takes them).
+     *
+     * @param forgetInputs a batch of forget data
+     * @param retainInputs a batch of retain data
+     * @return the scalar loss, differentiable in the model's trainable parameters
+     * @throws IllegalStateException if a forward pass does not reach the hook point
+     */
     public Tensor loss(Tensor forgetInputs, Tensor retainInputs) {
         Tensor hForget = capture(model, forgetInputs);
         if (target == null) target = randomUnit(hForget.size(-1)).mul(steering).to(hForget.device());
@@ -55,7 +68,11 @@ public final class Rmu {
         return forgetLoss.add(Losses.mse(hRetain, hFrozen).mul(alpha));
     }
 
-    /** c·u (after the first {@link #loss} call), or null. */
+    /**
+     * The steering target c·u.
+     *
+     * @return the target vector [width], or null before the first {@link #loss} call
+     */
     public Tensor target() { return target; }
 
     private Tensor capture(Module m, Tensor inputs) {

@@ -28,10 +28,50 @@ import java.util.Map;
  * </ul>
  * α = 0 leaves the model unchanged; α = 1, β = 1 gives a fresh Xavier-uniform draw for that seed (with biases 0 and
  * gains 1).
+ *
+ * <p>The whole UNDO pipeline — unlearn, noise a copy, distill the unlearned teacher's outputs into it:
+ * {@snippet :
+ * GPT teacher = new GPT(new GPT.Config(512, 64, 128, 4, 2, 0.0), new Generator(0));
+ * Tensor forgetX = Tensor.randint(0, 512, 8, 64), forgetY = Tensor.randint(0, 512, 8, 64);
+ * Tensor retainX = Tensor.randint(0, 512, 8, 64), retainY = Tensor.randint(0, 512, 8, 64);
+ *
+ * // 1. Unlearn: gradient difference on the teacher
+ * Optimizer opt = new AdamW(teacher.parameters(), 1e-4);
+ * for (int i = 0; i < 100; i++) {
+ *     opt.zeroGrad();
+ *     UnlearningLosses.gradDiff(teacher.forward(forgetX), forgetY, teacher.forward(retainX), retainY, 1.0).backward();
+ *     opt.step();
+ * }
+ *
+ * // 2. Noise: a shrunk and perturbed copy becomes the student
+ * GPT student = teacher.deepCopy();
+ * ShrinkPerturb.builder(0.5, 0.1, 42).build().apply(student);
+ *
+ * // 3. Distill the teacher's outputs on retain data, checking every 20 steps whether to stop
+ * Optimizer distillOpt = new AdamW(student.parameters(), 3e-4);
+ * StopRule stop = new StopRule(20, () -> false);      // e.g. "retain metric within 5% of the teacher's"
+ * for (int step = 1; step <= 1000; step++) {
+ *     Tensor teacherLogits;
+ *     try (var ignored = GradMode.noGrad()) {
+ *         teacherLogits = teacher.forward(retainX);
+ *     }
+ *     distillOpt.zeroGrad();
+ *     Losses.forwardKl(student.forward(retainX), teacherLogits, 1.0, null).backward();
+ *     distillOpt.step();
+ *     if (stop.shouldStop(step)) break;
+ * }
+ * }
  */
 public final class ShrinkPerturb {
     /** How a parameter was treated. */
-    public enum Kind { MATRIX, VECTOR, GAIN }
+    public enum Kind {
+        /** 2-D and larger parameters (linear and embedding weights): shrunk and given noise. */
+        MATRIX,
+        /** 1-D parameters other than norm gains (biases): shrunk toward 0, no noise. */
+        VECTOR,
+        /** LayerNorm weights: shrunk toward 1 by default (toward 0 with {@link Builder#gainsTowardZero()}), no noise. */
+        GAIN
+    }
 
     private final double alpha, beta, gaussianStd;
     private final long seed;
@@ -46,10 +86,23 @@ public final class ShrinkPerturb {
         this.gainsTowardOne = b.gainsTowardOne;
     }
 
-    /** Noise with shrink α ∈ [0, 1] and noise scale β ≥ 0, drawn from {@code seed}. */
+    /**
+     * Noise with shrink α ∈ [0, 1] and noise scale β ≥ 0, drawn from {@code seed}.
+     *
+     * @param alpha the shrink factor α: 0 keeps the model, 1 replaces it by noise
+     * @param beta the noise scale β
+     * @param seed the seed of the noise generator (one stream over all parameters, in parameter order)
+     * @return a builder with the paper's policy
+     * @throws IllegalArgumentException if alpha is outside [0, 1] or beta is negative, NaN or infinite
+     */
     public static Builder builder(double alpha, double beta, long seed) { return new Builder(alpha, beta, seed); }
 
-    /** Applies the noise in place; returns each parameter's kind by name (the policy that was applied). */
+    /**
+     * Applies the noise in place, under no-grad.
+     *
+     * @param model the model to perturb (typically a deep copy of the unlearned teacher)
+     * @return each parameter's kind by dotted name: the policy that was applied
+     */
     public Map<String, Kind> apply(Module model) {
         Map<String, Kind> kinds = kinds(model);
         Generator gen = new Generator(seed);
@@ -75,7 +128,12 @@ public final class ShrinkPerturb {
         return kinds;
     }
 
-    /** The kind of every parameter: LayerNorm weights are gains, other 1-D tensors vectors, the rest matrices. */
+    /**
+     * The kind of every parameter: LayerNorm weights are gains, other 1-D tensors vectors, the rest matrices.
+     *
+     * @param model the model to classify
+     * @return the kind by dotted parameter name
+     */
     public static Map<String, Kind> kinds(Module model) {
         Map<String, Kind> out = new LinkedHashMap<>();
         for (var m : model.namedModules().entrySet()) {
@@ -106,7 +164,13 @@ public final class ShrinkPerturb {
             this.seed = seed;
         }
 
-        /** Matrices get plain Gaussian noise N(0, std²) instead of Xavier-uniform. */
+        /**
+         * Matrices get plain Gaussian noise N(0, std²) instead of Xavier-uniform.
+         *
+         * @param std the noise's standard deviation σ, &gt; 0
+         * @return this builder
+         * @throws IllegalArgumentException if std is not positive
+         */
         public Builder gaussian(double std) {
             if (!(std > 0)) throw new IllegalArgumentException("ShrinkPerturb: std must be > 0, got " + std);
             gaussian = true;
@@ -114,12 +178,21 @@ public final class ShrinkPerturb {
             return this;
         }
 
-        /** Shrink LayerNorm gains toward 0, like every other 1-D tensor (the paper's code). */
+        /**
+         * Shrink LayerNorm gains toward 0, like every other 1-D tensor (the paper's code).
+         *
+         * @return this builder
+         */
         public Builder gainsTowardZero() {
             gainsTowardOne = false;
             return this;
         }
 
+        /**
+         * Builds the noise step.
+         *
+         * @return the configured {@link ShrinkPerturb}
+         */
         public ShrinkPerturb build() { return new ShrinkPerturb(this); }
     }
 }

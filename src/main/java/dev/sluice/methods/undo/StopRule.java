@@ -11,20 +11,35 @@ public final class StopRule {
     private final BooleanSupplier condition;
     private int checks;
 
-    /** Checks {@code condition} at steps k, 2k, 3k, ... */
+    /**
+     * Checks {@code condition} at steps k, 2k, 3k, ...
+     *
+     * @param every the check interval k, at least 1
+     * @param condition the (possibly costly) stop test
+     * @throws IllegalArgumentException if {@code every} is not positive
+     */
     public StopRule(int every, BooleanSupplier condition) {
         if (every <= 0) throw new IllegalArgumentException("StopRule: must check every k >= 1 steps, got " + every);
         this.every = every;
         this.condition = condition;
     }
 
-    /** True when {@code step} (1-based, steps done so far) is a check step and the condition holds. */
+    /**
+     * Whether to stop after {@code step} steps: true when it is a check step and the condition holds.
+     *
+     * @param step the number of steps done so far (1-based)
+     * @return the condition's value on a check step, false otherwise
+     */
     public boolean shouldStop(int step) {
         if (step <= 0 || step % every != 0) return false;
         checks++;
         return condition.getAsBoolean();
     }
 
-    /** How many times the condition was evaluated. */
+    /**
+     * How many times the condition was evaluated.
+     *
+     * @return the number of checks so far
+     */
     public int checks() { return checks; }
 }
