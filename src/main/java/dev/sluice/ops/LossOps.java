@@ -72,6 +72,39 @@ public final class LossOps {
         return Graph.record("cross_entropy", loss, new Tensor[] {logits}, new Tensor[] {grad}, (g, s) -> new Tensor[] {s[0].mul(g)});
     }
 
+    /**
+     * Per-row cross entropy (PyTorch's {@code reduction='none'}): logits [N, C], int64 targets [N] (in [0, C) where
+     * valid), {@code valid} bool [N]; returns [N] with ℓ_i for valid rows and 0 for the others. The gradient is
+     * g_i·(p[i, c] − (1−ε)·[c = t_i] − ε/C) on valid rows and 0 on the others, written by the fused row kernel
+     * ({@link dev.sluice.backend.Backend#softmaxCrossEntropy}) with coefficient w_i ∈ {0, 1} and scaled by the upstream
+     * gradient per row in backward. A sum of these rows is PyTorch's {@code reduction='sum'}.
+     *
+     * @param logits [N, C] floating-point logits
+     * @param safeTargets int64 [N] class indices, in range on every row (ignored rows hold any valid class)
+     * @param valid bool [N]: which rows count
+     * @param smoothing label smoothing ε in [0, 1]
+     * @return [N] per-row losses, 0 on rows that do not count
+     */
+    public static Tensor crossEntropyRows(Tensor logits, Tensor safeTargets, Tensor valid, double smoothing) {
+        Tensor rowLoss, grad;
+        boolean wantGrad = Graph.needsGrad(logits); // asked before the no-grad scope below
+        try (var ignored = GradMode.noGrad()) {
+            Tensor x = logits.detach().contiguous();
+            int n = x.size(0), c = x.size(1);
+            Tensor weights = valid.to(x.dtype()).contiguous();
+            Tensor raw = Creation.full(0, x.dtype(), x.device(), n);
+            grad = wantGrad ? Ops.empty(x.dtype(), x.device(), n, c) : null;
+            Tensor targets = safeTargets.to(dev.sluice.tensor.DType.INT64).contiguous();
+            Ops.backend(x).softmaxCrossEntropy(Ops.view(x), Ops.view(targets), Ops.view(weights), smoothing, Ops.view(raw),
+                    grad == null ? null : Ops.view(grad));
+            // ignored rows are 0 exactly (not 0·ℓ, which is NaN when an ignored row holds an infinite logit)
+            rowLoss = Tensor.where(valid, raw, Tensor.zerosLike(raw));
+        }
+        if (grad == null) return rowLoss;
+        return Graph.record("cross_entropy_rows", rowLoss, new Tensor[] {logits}, new Tensor[] {grad},
+                (g, s) -> new Tensor[] {s[0].mul(g.unsqueeze(1))});
+    }
+
     /** max(total, 1): the count of valid rows, or 1 when there is none (so that 0/1 = 0, not 0/0). */
     private static Tensor atLeastOne(Tensor total) { return total.clamp(1, Double.NaN); }
 }
