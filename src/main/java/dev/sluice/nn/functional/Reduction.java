@@ -11,9 +11,10 @@ package dev.sluice.nn.functional;
  */
 public enum Reduction {
     /**
-     * A scalar: the mean of the elements. Cross entropy divides by the number of targets that are not ignored (NaN
-     * when there is none, as PyTorch); the distillation losses divide by the mask's sum. The mean over zero elements
-     * is NaN.
+     * A scalar: the mean of the elements. The elementwise losses divide by the number of elements and cross entropy
+     * by the number of targets that are not ignored, each NaN when there is none (0/0, as PyTorch); the distillation
+     * losses divide by the mask's sum and throw when a mask selects no position (without a mask, zero positions
+     * give 0).
      */
     MEAN,
     /** A scalar: the sum of the elements (0 over zero elements). Ignored targets and masked positions add 0. */

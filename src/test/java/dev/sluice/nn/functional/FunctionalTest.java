@@ -59,10 +59,13 @@ class FunctionalTest {
                 Losses.crossEntropy(LOGITS, targets, -1, 0.2, Reduction.SUM).item(), 0);
     }
 
+    /** Where the op checks run (cpu, or cuda:0 in the build's CUDA-emulator run): the NaN and zero-gradient cases run there too. */
+    private static final dev.sluice.tensor.Device DEVICE = dev.sluice.testing.OpCheck.DEVICE;
+
     @Test
     void crossEntropyOverAnEmptyBatchIsNanForTheMean() {
-        Tensor logits = Tensor.zeros(DType.FLOAT32, 0, 3).requiresGrad(true);
-        Tensor targets = Tensor.of(new long[0], 0);
+        Tensor logits = Tensor.zeros(DType.FLOAT32, 0, 3).to(DEVICE).requiresGrad(true);
+        Tensor targets = Tensor.of(new long[0], 0).to(DEVICE);
         // PyTorch: the mean over zero elements is nan; the sum is 0; 'none' is an empty tensor
         Tensor mean = F.crossEntropy(logits, targets);
         assertTrue(Double.isNaN(mean.item()), "mean over an empty batch: " + mean.item());
@@ -79,14 +82,15 @@ class FunctionalTest {
         {
             for (double smoothing : new double[] {0, 0.1}) {
                 // PyTorch: F.cross_entropy(x, torch.full((3,), -100)) is nan (0/0) and x.grad after backward is zeros
-                Tensor x = LOGITS.to(DType.FLOAT32).detach().requiresGrad(true);
-                Tensor loss = F.crossEntropy(x, Tensor.of(new long[] {-100, -100, -100}, 3), -100, smoothing, Reduction.MEAN);
+                Tensor ignoreAll = Tensor.of(new long[] {-100, -100, -100}, 3).to(DEVICE);
+                Tensor x = LOGITS.to(DType.FLOAT32).to(DEVICE).detach().requiresGrad(true);
+                Tensor loss = F.crossEntropy(x, ignoreAll, -100, smoothing, Reduction.MEAN);
                 assertTrue(Double.isNaN(loss.item()));
                 loss.backward();
                 assertArrayEquals(new float[9], x.grad().toFloatArray(), 0f, "smoothing " + smoothing); // ±0
                 // sum: 0 with zero gradients; none: zeros
-                Tensor y = LOGITS.detach().requiresGrad(true);
-                Tensor sum = F.crossEntropy(y, Tensor.of(new long[] {-100, -100, -100}, 3), -100, smoothing, Reduction.SUM);
+                Tensor y = LOGITS.to(DEVICE).detach().requiresGrad(true);
+                Tensor sum = F.crossEntropy(y, ignoreAll, -100, smoothing, Reduction.SUM);
                 assertEquals(0, sum.item(), 0);
                 sum.backward();
                 assertArrayEquals(new double[9], y.grad().toDoubleArray(), 0);
