@@ -25,6 +25,27 @@ class FunctionalTest {
     @AfterEach
     void unforceFused() { System.clearProperty("sluice.fused"); }
 
+    @Test
+    void classJavadocExampleRuns() {
+        // the {@snippet} on F, verbatim
+        Generator gen = new Generator(0);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, 8, 4, 16);                   // [batch, time, features]
+        Tensor w = Tensor.randn(gen, DType.FLOAT32, 10, 16).requiresGrad(true);  // [out, in]
+        Tensor b = Tensor.zeros(10).requiresGrad(true);
+
+        Tensor h = F.layerNorm(x, new int[] {4, 16}, null, null, 1e-5); // over the last two dims
+        Tensor logits = F.linear(F.gelu(h), w, b);                       // [8, 4, 10]
+        Tensor targets = Tensor.randint(gen, 0, 10, 8, 4);
+
+        Tensor perPosition = F.crossEntropy(logits, targets, -100, 0.0, Reduction.NONE); // [8, 4]
+        Tensor loss = F.crossEntropy(logits, targets);                                    // scalar mean
+        loss.backward();
+
+        assertArrayEquals(new int[] {8, 4}, perPosition.shape());
+        assertEquals(perPosition.mean().item(), loss.item(), 1e-5);
+        assertArrayEquals(new int[] {10, 16}, w.grad().shape());
+    }
+
     // ------------------------------------------------------------------ cross entropy
 
     /** PyTorch's per-sample loss with label smoothing ε: −(1−ε)·log p[t] − (ε/C)·Σ_c log p[c]. */
