@@ -25,6 +25,7 @@ module dev.sluice {
     exports dev.sluice.data;
     exports dev.sluice.io;
     exports dev.sluice.nn;
+    exports dev.sluice.nn.functional;
     exports dev.sluice.optim;
     exports dev.sluice.methods.routing;
     exports dev.sluice.methods.undo;

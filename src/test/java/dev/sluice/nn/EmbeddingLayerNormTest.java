@@ -1,5 +1,6 @@
 package dev.sluice.nn;
 
+import dev.sluice.nn.functional.F;
 import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
@@ -37,5 +38,28 @@ class EmbeddingLayerNormTest {
         y.square().sum().backward();
         assertNotNull(ln.weight().grad());
         assertNotNull(ln.bias().grad());
+    }
+
+    @Test
+    void layerNormModuleTakesSeveralTrailingDims() {
+        LayerNorm ln = new LayerNorm(new int[] {3, 4});
+        // PyTorch's parameter shapes: weight and bias of normalized_shape
+        assertArrayEquals(new int[] {3, 4}, ln.weight().shape());
+        assertArrayEquals(new int[] {3, 4}, ln.bias().shape());
+        assertEquals(java.util.List.of("weight", "bias"), java.util.List.copyOf(ln.stateDict().keySet()));
+        assertArrayEquals(new int[] {3, 4}, ln.normalizedShape());
+        assertEquals(1e-5, ln.eps());
+        Tensor x = Tensor.randn(new Generator(4), DType.FLOAT32, 5, 3, 4);
+        assertArrayEquals(F.layerNorm(x, new int[] {3, 4}, ln.weight(), ln.bias(), 1e-5).toFloatArray(), ln.forward(x).toFloatArray());
+        ln.forward(x).square().sum().backward();
+        assertArrayEquals(new int[] {3, 4}, ln.weight().grad().shape());
+        // the one-dimension constructors are unchanged
+        assertArrayEquals(new int[] {6}, new LayerNorm(6).weight().shape());
+        assertEquals(1e-6, new LayerNorm(6, 1e-6).eps());
+        var e = assertThrows(IllegalArgumentException.class, () -> ln.forward(Tensor.zeros(5, 4, 3)));
+        assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("[5, 4, 3]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new LayerNorm(new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> new LayerNorm(new int[] {3, 0}));
+        assertThrows(IllegalArgumentException.class, () -> F.layerNorm(x, new int[] {3, 4}, null, null, -1));
     }
 }

@@ -24,6 +24,18 @@ class LossesTest {
     }
 
     @Test
+    void crossEntropyWithNoCountedTargetIsNanWithAZeroGradient() {
+        // PyTorch: the mean over an empty batch is nan (it was 0 here)
+        assertTrue(Double.isNaN(Losses.crossEntropy(Tensor.zeros(0, 3), Tensor.of(new long[0], 0)).item()));
+        // PyTorch: F.cross_entropy(x, torch.full((3,), -100)) is nan and x.grad after backward is zeros (it was nan here)
+        Tensor x = LOGITS.detach().requiresGrad(true);
+        Tensor loss = Losses.crossEntropy(x, Tensor.of(new long[] {-100, -100, -100}, 3));
+        assertTrue(Double.isNaN(loss.item()));
+        loss.backward();
+        assertArrayEquals(new float[9], x.grad().toFloatArray(), 0f);
+    }
+
+    @Test
     void crossEntropyRejectsBadTargets() {
         assertThrows(IndexOutOfBoundsException.class, () -> Losses.crossEntropy(LOGITS, Tensor.of(new long[] {3, 0, 0}, 3)));
         assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(LOGITS, Tensor.of(new long[] {0, 0}, 2)));
