@@ -15,7 +15,8 @@ public final class Main {
         ReadmeExample2.run();
         ReadmeExample3.run();
         ReadmeExample4.run();
-        // ReadmeExample5 is the GPU example: compiled here, run only where a CUDA device exists
+        ReadmeExample5.run();
+        // ReadmeExample6 is the GPU example: compiled here, run only where a CUDA device exists
         double accuracy = TrainMlp.run();
         System.out.println("mlp training accuracy: " + accuracy + ", threads " + Sluice.threads());
         if (accuracy < 0.95) throw new AssertionError("the MLP did not learn the spirals: accuracy " + accuracy);
