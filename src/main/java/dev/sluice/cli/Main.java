@@ -21,7 +21,7 @@ import java.util.function.Function;
  * {@code sluice <command>: ...}; 3 a reproduction ran but missed its pass criteria; 70 an internal error (one line;
  * {@code SLUICE_DEBUG=1} adds the stack trace, for every error).
  */
-@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+@Command(name = "sluice", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "sluice 0.1.0",
         description = "Sluice: an autodiff tensor engine that decides where gradients flow and what a model keeps.",
         subcommands = {TrainCommand.class, RoutingCommand.class, UndoCommand.class, RecontextCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -79,10 +79,28 @@ public final class Main implements Runnable {
             err.flush();
             return code;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Error e) {
+            // picocli hands on Errors (out of memory, stack overflow...): the same one line as other internal errors
+            String name = "sluice" + (cl.getParseResult() != null && cl.getParseResult().subcommand() != null
+                    ? " " + String.join(" ", subcommandNames(cl.getParseResult())) : "");
+            String hint = e instanceof OutOfMemoryError ? " (more heap: SLUICE_JAVA_OPTS=-Xmx8g)" : "";
+            err.println(name + ": internal error: " + oneLine(String.valueOf(e)) + hint
+                    + (debug ? "" : " (set SLUICE_DEBUG=1 for the stack trace)"));
+            if (debug) e.printStackTrace(err);
+            code = INTERNAL_ERROR;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    private static List<String> subcommandNames(CommandLine.ParseResult top) {
+        List<String> names = new java.util.ArrayList<>();
+        for (var p = top.subcommand(); p != null; p = p.subcommand()) names.add(p.commandSpec().name());
+        return names;
     }
 
     /** A user-facing line for an exception: its message, with the file and the reason for file-system errors. */

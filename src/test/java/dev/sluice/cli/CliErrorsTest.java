@@ -139,6 +139,16 @@ class CliErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("writers")
+    void everyCommandHasTheHelpThatErrorsPointTo(List<String> cmd) {
+        boolean positional = cmd.get(1).equals("cpu") || cmd.get(1).equals("fashion-mnist");   // TASK / TARGET, not a subcommand
+        CliRun r = positional ? CliRun.of(cmd.get(0), "--help") : CliRun.of(cmd.get(0), cmd.get(1), "--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("Usage: " + commandName(cmd) + " "), r.toString());
+        assertEquals("", r.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writers")
     void anUnwritableOutIsRefusedBeforeAnyWork(List<String> cmd, @TempDir Path dir) throws IOException {
         // a path under a regular file: no one, root included, can create it
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
