@@ -70,7 +70,7 @@ final class TrainCommand extends CliCommand {
         var cfg = new FashionMnistTraining.Config(data, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit,
                 new int[] {512, 256}, on);
         out().printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %s, on %s%n",
-                data, epochs, batchSize, lr, on);
+                data, epochs, batchSize, Check.show(lr), on);
         FashionMnistTraining.Result result = FashionMnistTraining.run(cfg, e -> out().printf(Locale.ROOT,
                 "epoch %2d  loss %.4f  train acc %.4f  test acc %.4f  %.1f s  %,.0f examples/s%n",
                 e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testAccuracy(), e.seconds(), e.examplesPerSecond()));
