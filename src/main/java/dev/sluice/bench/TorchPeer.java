@@ -66,8 +66,8 @@ public final class TorchPeer {
 
     /** Runs bench/{@code name} with the first Python that has PyTorch; its last output line is the JSON result. */
     private static Script script(String name, List<String> args) {
-        Path script = Path.of("bench", name);
-        if (!Files.exists(script)) return new Script(null, script + " not found (run from the repository root)");
+        Path script = home().resolve("bench").resolve(name);
+        if (!Files.exists(script)) return new Script(null, script + " not found (run from the repository root, or through ./sluice)");
         List<String> tried = new ArrayList<>();
         for (String python : candidates()) {
             tried.add(python);
@@ -92,11 +92,17 @@ public final class TorchPeer {
                 + "or apt-get install python3-torch");
     }
 
+    /** The checkout: {@code -Dsluice.home} (the launcher sets it; it runs the JVM in the caller's directory), else ".". */
+    private static Path home() {
+        return Path.of(System.getProperty("sluice.home", ""));
+    }
+
     private static List<String> candidates() {
         List<String> c = new ArrayList<>();
         String env = System.getenv("SLUICE_TORCH_PYTHON");
         if (env != null && !env.isBlank()) c.add(env);
-        if (Files.isExecutable(Path.of(".venv-torch/bin/python"))) c.add(".venv-torch/bin/python");
+        Path venv = home().resolve(".venv-torch/bin/python");
+        if (Files.isExecutable(venv)) c.add(venv.toString());
         c.add("python3");
         return c;
     }

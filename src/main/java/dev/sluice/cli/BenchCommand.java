@@ -23,23 +23,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code sluice bench cpu}: Sluice's CPU kernels and their peers, measured side by side in one run. */
 @Command(name = "bench", description = "Benchmark Sluice's kernels against peers measured in the same run.")
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "TARGET",
             description = "cpu (everything below), gemm (vs OpenBLAS), memory (vs copy bandwidth), steps (training steps vs PyTorch); "
                     + "gpu (cuda:0: kernels vs copy bandwidth, GEMM via cuBLAS and the own kernel, GPT step).")
     String target;
 
-    @Option(names = "--threads", split = ",", description = "Thread counts to measure (default: 1,2).")
+    @Option(names = "--threads", split = ",", description = "Thread counts to measure, each 1 to 1024 (default: 1,2).")
     List<Integer> threads = List.of(1, 2);
 
     @Option(names = "--quick", description = "Small shapes and few steps (a smoke run, not for reporting).")
     boolean quick;
 
-    @Option(names = "--min-seconds", description = "Minimum measured time per contender and case (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-seconds", description = "Minimum measured time per contender and case, >= 0 (default: ${DEFAULT-VALUE}).")
     double minSeconds = 0.5;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write every measurement as JSON to FILE (atomically).")
@@ -56,35 +55,45 @@ final class BenchCommand implements Callable<Integer> {
                     + "CPU lacks is reported as unavailable, not measured.")
     List<String> isa = List.of("native");
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    private final List<Isa> levels = new ArrayList<>();
 
     @Override
-    public Integer call() throws IOException {
+    void validate() {
         if (!List.of("cpu", "gemm", "memory", "steps", "gpu").contains(target)) {
-            System.err.println("sluice bench: unknown target '" + target + "'; available: cpu, gemm, memory, steps, gpu");
-            return 2;
+            throw new UserError("unknown target '" + target + "'; available: cpu, gemm, memory, steps, gpu");
         }
+        if (threads.isEmpty()) throw new UserError("--threads needs at least one thread count");
+        for (int t : threads) Check.inRange("--threads", t, 1, 1024);
+        Check.finiteNonNegative("--min-seconds", minSeconds);
         if (target.equals("gpu") && !isa.equals(List.of("native"))) {
-            System.err.println("sluice bench gpu: --isa selects CPU instruction sets and does not apply to the GPU "
-                    + "benchmark; use it with cpu, gemm, memory or steps");
-            return 2;
+            throw new UserError("--isa selects CPU instruction sets and does not apply to the GPU benchmark; use it with "
+                    + "cpu, gemm, memory or steps");
         }
-        if (target.equals("gpu")) {
-            Map<String, Object> gpu = GpuBench.run(quick, minSeconds);
-            if (gpu == null) return GpuBench.UNAVAILABLE;
-            if (out != null) {
-                AtomicFiles.writeString(out, Json.writePretty(gpu) + "\n");
-                System.out.println("wrote " + out);
-            }
-            return 0;
-        }
-        List<Isa> levels = new ArrayList<>();
+        levels.clear();
         try {
             for (String level : isa) levels.add(Isa.parse(level));
         } catch (IllegalArgumentException e) {
-            System.err.println("sluice bench: " + e.getMessage());
-            return 2;
+            throw new UserError(e.getMessage());
+        }
+        if (target.equals("gpu")) {
+            String why = GpuBench.unavailableReason(false);
+            if (why != null) throw new UserError(why);
+        }
+        Check.writableOut("--out", out);
+        Check.writableOut("--markdown", markdown);
+    }
+
+    @Override
+    int execute() throws IOException {
+        var o = out();
+        if (target.equals("gpu")) {
+            Map<String, Object> gpu = GpuBench.run(quick, minSeconds);
+            if (gpu == null) throw new UserError("GPU unavailable");
+            if (out != null) {
+                AtomicFiles.writeString(out, Json.writePretty(gpu) + "\n");
+                o.println("wrote " + out);
+            }
+            return 0;
         }
         Map<String, Object> json;
         if (levels.equals(List.of(Isa.NATIVE))) {
@@ -97,12 +106,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (out != null) {
             AtomicFiles.writeString(out, Json.writePretty(json) + "\n");
-            System.out.println("wrote " + out);
+            o.println("wrote " + out);
         }
         if (markdown != null) {
             String command = "./sluice " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             AtomicFiles.writeString(markdown, BenchMarkdown.render(json, command));
-            System.out.println("wrote " + markdown);
+            o.println("wrote " + markdown);
         }
         return 0;
     }
@@ -128,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
         run.put("jvm_flags", level.describeFlags());
         run.put("peer_environment", new java.util.TreeMap<>(level.peerEnvironment()));
         String why = level.unavailableReason(dev.sluice.backend.cpu.CpuFeatures.get());
-        System.out.println("== " + level.label() + " (" + level.describeFlags() + ")" + (why == null ? "" : ": unavailable, " + why));
+        out().println("== " + level.label() + " (" + level.describeFlags() + ")" + (why == null ? "" : ": unavailable, " + why));
         if (why != null) {
             run.put("unavailable", why);
             return run;
@@ -163,22 +172,22 @@ final class BenchCommand implements Callable<Integer> {
     private Object gemm() {
         StringBuilder whyNot = new StringBuilder();
         Optional<OpenBlas> blas = OpenBlas.load(whyNot);
-        System.out.println("SGEMM: sluice kernels " + KernelDispatch.float32().name() + " (" + KernelDispatch.float32().details()
+        out().println("SGEMM: sluice kernels " + KernelDispatch.float32().name() + " (" + KernelDispatch.float32().details()
                 + ") vs " + blas.map(OpenBlas::config).orElse("no peer — " + whyNot));
         Map<Integer, Double> roofs = new LinkedHashMap<>();
         for (int t : threads) {
             roofs.put(t, GemmBench.fmaRoofGflops(t, quick ? 0.3 : 1.0));
-            System.out.printf(Locale.ROOT, "FMA roof, %d thread%s: %.1f GFLOP/s (independent vector fmas, no memory)%n", t,
+            out().printf(Locale.ROOT, "FMA roof, %d thread%s: %.1f GFLOP/s (independent vector fmas, no memory)%n", t,
                     t == 1 ? "" : "s", roofs.get(t));
         }
-        System.out.printf(Locale.ROOT, "%-18s %-3s %5s %5s %5s %4s | %3s | %9s %5s %9s %6s | %s%n",
+        out().printf(Locale.ROOT, "%-18s %-3s %5s %5s %5s %4s | %3s | %9s %5s %9s %6s | %s%n",
                 "case", "lay", "m", "n", "k", "bat", "thr", "sluice", "%roof", "openblas", "ratio", "max rel diff");
         List<GemmBench.Row> rows = new ArrayList<>();
         for (GemmBench.Case c : GemmBench.standardCases(quick)) {
             for (int t : threads) {
                 GemmBench.Row r = GemmBench.measure(c, t, blas.orElse(null), minSeconds);
                 rows.add(r);
-                System.out.printf(Locale.ROOT, "%-18s %-3s %5d %5d %5d %4d | %3d | %9.1f %5.0f %9s %6s | %s%n",
+                out().printf(Locale.ROOT, "%-18s %-3s %5d %5d %5d %4d | %3d | %9.1f %5.0f %9s %6s | %s%n",
                         c.name(), c.layout(), c.m(), c.n(), c.k(), c.batch(), t, r.sluiceGflops(),
                         100 * r.sluiceGflops() / roofs.get(t),
                         blas.isPresent() ? String.format(Locale.ROOT, "%.1f", r.peerGflops()) : "n/a",
@@ -186,13 +195,13 @@ final class BenchCommand implements Callable<Integer> {
                         blas.isPresent() ? String.format(Locale.ROOT, "%.1e", r.maxRelDiff()) : "n/a");
             }
         }
-        System.out.println("GFLOP/s; %roof = share of the FMA roof above; ratio = sluice speed / openblas speed (target ≥ 0.9)\n");
+        out().println("GFLOP/s; %roof = share of the FMA roof above; ratio = sluice speed / openblas speed (target ≥ 0.9)\n");
         return BenchReport.gemm(blas.map(OpenBlas::config).orElse(whyNot.toString()), roofs, rows);
     }
 
     private Object memory() {
         int n = quick ? 1 << 20 : 1 << 24, cols = 1024;
-        System.out.printf(Locale.ROOT, "%-22s | %3s | %8s | %8s | %10s | %s%n", "memory-bound kernel", "thr", "GB/s",
+        out().printf(Locale.ROOT, "%-22s | %3s | %8s | %8s | %10s | %s%n", "memory-bound kernel", "thr", "GB/s",
                 "vs copy", "torch GB/s", "sluice/torch");
         List<MemoryBench.Row> rows = new ArrayList<>();
         String peer = null;
@@ -203,20 +212,20 @@ final class BenchCommand implements Callable<Integer> {
             for (MemoryBench.Row r : sluice) {
                 MemoryBench.Row withPeer = r.withPeer(torch.gbps().getOrDefault(r.kernel(), Double.NaN));
                 rows.add(withPeer);
-                System.out.printf(Locale.ROOT, "%-22s | %3d | %8.1f | %8.2f | %10s | %s%n", r.kernel(), t, r.gbps(),
+                out().printf(Locale.ROOT, "%-22s | %3d | %8.1f | %8.2f | %10s | %s%n", r.kernel(), t, r.gbps(),
                         r.ratioToCopy(), Double.isNaN(withPeer.peerGbps()) ? "n/a" : String.format(Locale.ROOT, "%.1f", withPeer.peerGbps()),
                         Double.isNaN(withPeer.peerGbps()) ? "n/a" : String.format(Locale.ROOT, "%.2f", withPeer.ratioToPeer()));
             }
-            System.out.println("peer: " + peer);
+            out().println("peer: " + peer);
         }
-        System.out.printf(Locale.ROOT, "%,d floats in rows of %d; GB/s counts each compulsory read and write once "
+        out().printf(Locale.ROOT, "%,d floats in rows of %d; GB/s counts each compulsory read and write once "
                 + "(target ≥ 0.80 of copy, or of the compute bound; and faster than PyTorch: sluice/torch > 1)%n%n", n, cols);
         return BenchReport.memory(peer, rows);
     }
 
     private Object steps() {
         int warmup = quick ? 1 : 5, steps = quick ? 3 : 20;
-        System.out.printf(Locale.ROOT, "%-6s | %3s | %10s %10s %6s | %s%n", "step", "thr", "sluice ms", "torch ms", "ratio",
+        out().printf(Locale.ROOT, "%-6s | %3s | %10s %10s %6s | %s%n", "step", "thr", "sluice ms", "torch ms", "ratio",
                 "sluice MB allocated/step");
         List<Object> rows = new ArrayList<>();
         for (int t : threads) {
@@ -225,7 +234,7 @@ final class BenchCommand implements Callable<Integer> {
             for (String m : TrainingSteps.MODELS) {
                 Double peer = torch.millis().get(m);
                 double ms = sluice.get(m).millis();
-                System.out.printf(Locale.ROOT, "%-6s | %3d | %10.1f %10s %6s | %.1f%n", m, t, ms,
+                out().printf(Locale.ROOT, "%-6s | %3d | %10.1f %10s %6s | %.1f%n", m, t, ms,
                         peer == null ? "n/a" : String.format(Locale.ROOT, "%.1f", peer),
                         peer == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ms / peer), sluice.get(m).allocatedMegabytes());
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -238,10 +247,10 @@ final class BenchCommand implements Callable<Integer> {
                 row.put("time_ratio", peer == null ? null : ms / peer);
                 rows.add(row);
             }
-            if (!torch.ok()) System.out.println("peer: " + torch.whyNot());
-            else System.out.println("peer: " + torch.version());
+            if (!torch.ok()) out().println("peer: " + torch.whyNot());
+            else out().println("peer: " + torch.version());
         }
-        System.out.println("median ms per training step; ratio = sluice time / torch time (target ≤ 1.0)\n");
+        out().println("median ms per training step; ratio = sluice time / torch time (target ≤ 1.0)\n");
         return rows;
     }
 }

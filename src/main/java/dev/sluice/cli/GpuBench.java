@@ -19,31 +19,40 @@ import java.util.Map;
  * {@code sluice bench gpu}: on cuda:0, the memory-bound kernels' GB/s against the device's measured copy bandwidth,
  * GEMM TFLOP/s through cuBLAS and through Sluice's own kernel (square 1024–8192 and the GPT training shapes), and a
  * GPT training step. Every timing synchronises the device before reading the clock. Without a usable GPU it prints
- * "GPU unavailable: reason" and returns a non-zero status.
+ * "sluice bench: GPU unavailable: reason" and exits with status 2.
  */
 final class GpuBench {
     private GpuBench() {}
 
-    /** Exit status when no GPU is usable. */
-    static final int UNAVAILABLE = 3;
-
     /** How big the benchmark's problems are: the reported run, a quick look, or a smoke test of the code itself. */
     enum Sizes { FULL, QUICK, SMOKE }
 
-    /** The backend of cuda:0, or null after printing why it is unavailable (the emulator only for smoke runs). */
-    static CudaBackend backendOrExplain(boolean allowEmulator) {
+    /**
+     * Why cuda:0 cannot be benchmarked ("GPU unavailable: reason"), or null when it can (the emulator only when
+     * {@code allowEmulator}, for smoke runs).
+     */
+    static String unavailableReason(boolean allowEmulator) {
         if (!allowEmulator && dev.sluice.backend.cuda.CudaAvailability.isEmulated()) {
-            System.err.println("GPU unavailable: cuda:0 is the CUDA emulator (SLUICE_CUDA=emulate), whose timings would "
-                    + "measure the CPU; bench gpu runs on a real GPU only");
-            return null;
+            return "GPU unavailable: cuda:0 is the CUDA emulator (SLUICE_CUDA=emulate), whose timings would "
+                    + "measure the CPU; bench gpu runs on a real GPU only";
         }
         try {
-            return CudaBackend.forDevice(0);
+            CudaBackend.forDevice(0);
+            return null;
         } catch (UnsupportedOperationException | LinkageError e) {
             String m = String.valueOf(e.getMessage());
-            System.err.println(m.startsWith("GPU unavailable:") ? m : "GPU unavailable: " + m);
+            return m.startsWith("GPU unavailable:") ? m : "GPU unavailable: " + m;
+        }
+    }
+
+    /** The backend of cuda:0, or null after printing why it is unavailable (the emulator only for smoke runs). */
+    static CudaBackend backendOrExplain(boolean allowEmulator) {
+        String why = unavailableReason(allowEmulator);
+        if (why != null) {
+            System.err.println(why);
             return null;
         }
+        return CudaBackend.forDevice(0);
     }
 
     private interface Body { void run(); }

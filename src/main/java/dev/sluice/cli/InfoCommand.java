@@ -6,25 +6,30 @@ import picocli.CommandLine.Command;
 
 /** Prints the runtime configuration: Java, CPU kernels, threads. */
 @Command(name = "info", description = "Show the Java runtime, the CPU kernels in use and the thread count.")
-final class InfoCommand implements Runnable {
+final class InfoCommand extends CliCommand {
     @Override
-    public void run() {
-        System.out.println("java      : " + System.getProperty("java.vm.name") + " " + Runtime.version());
-        System.out.println("cpu       : " + Runtime.getRuntime().availableProcessors() + " logical cores, "
+    void validate() {}
+
+    @Override
+    int execute() {
+        var out = out();
+        out.println("java      : " + System.getProperty("java.vm.name") + " " + Runtime.version());
+        out.println("cpu       : " + Runtime.getRuntime().availableProcessors() + " logical cores, "
                 + System.getProperty("os.arch"));
-        System.out.println("cpu model : " + dev.sluice.backend.cpu.CpuFeatures.get().describe());
-        System.out.println("threads   : " + Parallel.threads());
-        System.out.println("f32 kernels: " + CpuBackend.INSTANCE.float32Kernels().name() + " ("
+        out.println("cpu model : " + dev.sluice.backend.cpu.CpuFeatures.get().describe());
+        out.println("threads   : " + Parallel.threads());
+        out.println("f32 kernels: " + CpuBackend.INSTANCE.float32Kernels().name() + " ("
                 + CpuBackend.INSTANCE.float32Kernels().details() + ")");
         String gpu = dev.sluice.backend.cuda.CudaAvailability.unavailableReason();
         if (gpu != null) {
-            System.out.println("devices   : cpu (GPU unavailable: " + gpu + ")");
+            out.println("devices   : cpu (GPU unavailable: " + gpu + ")");
         } else {
             StringBuilder d = new StringBuilder("cpu");
             for (int i = 0; i < dev.sluice.backend.cuda.CudaAvailability.deviceCount(); i++) {
                 d.append(", ").append(dev.sluice.backend.cuda.CudaBackend.forDevice(i).describe());
             }
-            System.out.println("devices   : " + d);
+            out.println("devices   : " + d);
         }
+        return 0;
     }
 }

@@ -3,19 +3,16 @@ package dev.sluice.cli;
 import dev.sluice.experiments.recontext.ToyFigure;
 import dev.sluice.experiments.recontext.ToyReproduction;
 import dev.sluice.experiments.recontext.ToyReproduction.Trainer;
-import dev.sluice.io.AtomicFiles;
-import dev.sluice.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code sluice recontext toy}: the calibrated toy of papers.md §3.5. */
 @Command(name = "toy", description = "The toy test-hacking task (instruction NoHack/Neutral/HackOK, a+b mod 11 or HACK): an "
         + "instruction-following SFT prior, then expert iteration (or GRPO) for six generation->training instruction pairs.")
-final class RecontextToyCommand implements Callable<Integer> {
+final class RecontextToyCommand extends CliCommand {
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}; the note reports seeds 1 and 2).")
     long seed = 1;
 
@@ -34,38 +31,54 @@ final class RecontextToyCommand implements Callable<Integer> {
     @Option(names = "--grpo-lr", description = "GRPO Adam learning rate (default: ${DEFAULT-VALUE}).")
     double grpoLr = ToyReproduction.Config.defaults().grpoLr();
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}, in the current directory).")
     Path out = Path.of("results.json");
 
-    @Option(names = "--figure", paramLabel = "FILE", description = "Write the rates figure as PNG (default: ${DEFAULT-VALUE}).")
-    Path figure = Path.of("recontext-toy.png");
+    @Option(names = "--figure", paramLabel = "FILE", description = "Write the rates figure as PNG (default: next to --out, BASE-rates.png).")
+    Path figure;
+
+    private Trainer t;
 
     @Override
-    public Integer call() throws Exception {
-        Trainer t = switch (trainer.toLowerCase(Locale.ROOT)) {
-            case "expert-iteration", "ei", "best-of-n" -> Trainer.EXPERT_ITERATION;
+    void validate() {
+        t = switch (Check.oneOf("--trainer", trainer, java.util.List.of("expert-iteration", "grpo", "ei", "best-of-n"))) {
             case "grpo" -> Trainer.GRPO;
-            default -> throw new IllegalArgumentException("--trainer must be expert-iteration or grpo, got '" + trainer + "'");
+            default -> Trainer.EXPERT_ITERATION;
         };
+        Check.positive("--rounds", rounds);
+        Check.positive("--grpo-steps", grpoSteps);
+        Check.positive("--grpo-epochs", grpoEpochs);
+        Check.finitePositive("--grpo-lr", grpoLr);
+        Check.writableOut("--out", out);
+        if (figure == null) figure = Results.figureNextTo(out, "rates");
+        Check.writableOut("--figure", figure);
+    }
+
+    @Override
+    int execute() throws Exception {
+        var o = out();
         var d = ToyReproduction.Config.defaults();
         var cfg = d.withSeed(seed).withTrainer(t).withBudget(d.priorSteps(), rounds, grpoSteps)
                 .withGrpo(grpoSteps, grpoEpochs, d.klCoef(), d.entropyCoef(), grpoLr);
-        System.out.printf(Locale.ROOT, "recontextualization toy, %s, seed %d%n", t.key(), seed);
+        o.printf(Locale.ROOT, "recontextualization toy, %s, seed %d%n", t.key(), seed);
         int every = t == Trainer.GRPO ? Math.max(1, grpoSteps / 4) : 1;
         var r = ToyReproduction.run(cfg, p -> {
             if (p.round() % every == 0) {
-                System.out.printf(Locale.ROOT, "%-28s %s %3d  %s%n", p.run(), t == Trainer.GRPO ? "step " : "round", p.round(),
+                o.printf(Locale.ROOT, "%-28s %s %3d  %s%n", p.run(), t == Trainer.GRPO ? "step " : "round", p.round(),
                         RatesTable.inline(p.eval()));
             }
         });
-        RatesTable.header();
-        RatesTable.row("prior", r.prior());
-        for (var p : r.pairs()) RatesTable.row(p.pair().name(), p.end());
-        System.out.println();
-        for (var c : r.criteria()) System.out.printf(Locale.ROOT, "%-4s %-40s %7.3f  (%s)%n", c.pass() ? "PASS" : "FAIL", c.name(), c.value(), c.bound());
-        AtomicFiles.writeString(out, Json.write(r.toJson()) + "\n");
-        if (figure != null) ToyFigure.write(r, figure);
-        System.out.printf(Locale.ROOT, "wrote %s%s (%.1f s)%n", out, figure != null ? " and " + figure : "", r.seconds());
+        RatesTable.header(o);
+        RatesTable.row(o, "prior", r.prior());
+        for (var p : r.pairs()) RatesTable.row(o, p.pair().name(), p.end());
+        o.println();
+        for (var c : r.criteria()) o.printf(Locale.ROOT, "%-4s %-40s %7.3f  (%s)%n", c.pass() ? "PASS" : "FAIL", c.name(), c.value(), c.bound());
+        if (Results.write(out, r.toJson(), false)) {
+            err().println(name() + ": " + Results.divergedLine(out) + "; no figure");
+            return 1;
+        }
+        ToyFigure.write(r, figure);
+        o.printf(Locale.ROOT, "wrote %s and %s (%.1f s)%n", out, figure, r.seconds());
         return 0;
     }
 }

@@ -11,5 +11,5 @@ final class RoutingCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() { spec.commandLine().usage(System.out); }
+    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 }

@@ -1,8 +1,6 @@
 package dev.sluice.cli;
 
 import dev.sluice.experiments.FashionMnistTraining;
-import dev.sluice.io.AtomicFiles;
-import dev.sluice.io.Json;
 import dev.sluice.tensor.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,14 +8,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code sluice train fashion-mnist}: the main training demo. */
 @Command(name = "train", description = "Train a model on a real data set and report test accuracy.")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "TASK", description = "The task to train; available: fashion-mnist.")
     String task;
 
@@ -27,10 +23,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batchSize = 128;
 
-    @Option(names = "--lr", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", description = "AdamW learning rate, > 0 (default: ${DEFAULT-VALUE}).")
     double lr = 1e-3;
 
-    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay, >= 0 (default: ${DEFAULT-VALUE}).")
     double weightDecay = 1e-4;
 
     @Option(names = "--seed", description = "Seed for initialisation and shuffling (default: ${DEFAULT-VALUE}).")
@@ -49,36 +45,50 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON to FILE (atomically).")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the results as JSON to FILE (atomically; relative to the current directory).")
     Path out;
 
+    private Device on;
+
     @Override
-    public Integer call() throws IOException {
-        if (!task.equals("fashion-mnist")) {
-            System.err.println("sluice train: unknown task '" + task + "'; available: fashion-mnist");
-            return 2;
-        }
-        Device on = device.resolve("train");
-        if (on == null) return 2;
+    void validate() {
+        if (!task.equals("fashion-mnist")) throw new UserError("unknown task '" + task + "'; available: fashion-mnist");
+        Check.positive("--epochs", epochs);
+        Check.positive("--batch-size", batchSize);
+        Check.finitePositive("--lr", lr);
+        Check.finiteNonNegative("--weight-decay", weightDecay);
+        Check.nonNegative("--train-limit", trainLimit);
+        Check.nonNegative("--test-limit", testLimit);
+        Check.writableOut("--out", out);
+        on = device.resolve();
+        Check.fashionMnist("--data", data);
+    }
+
+    @Override
+    int execute() throws IOException {
         var cfg = new FashionMnistTraining.Config(data, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit,
                 new int[] {512, 256}, on);
-        System.out.printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %s, on %s%n",
-                data, epochs, batchSize, lr, on);
-        FashionMnistTraining.Result result;
-        try {
-            result = FashionMnistTraining.run(cfg, e -> System.out.printf(Locale.ROOT,
-                    "epoch %2d  loss %.4f  train acc %.4f  test acc %.4f  %.1f s  %,.0f examples/s%n",
-                    e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testAccuracy(), e.seconds(), e.examplesPerSecond()));
-        } catch (NoSuchFileException missing) {
-            System.err.println("sluice train: " + missing.getMessage());
-            return 1;
+        out().printf(Locale.ROOT, "training MLP 784-512-256-10 on Fashion-MNIST (%s): %d epochs, batch %d, AdamW lr %s, on %s%n",
+                data, epochs, batchSize, Check.show(lr), on);
+        FashionMnistTraining.Result result = FashionMnistTraining.run(cfg, e -> out().printf(Locale.ROOT,
+                "epoch %2d  loss %.4f  train acc %.4f  test acc %.4f  %.1f s  %,.0f examples/s%n",
+                e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testAccuracy(), e.seconds(), e.examplesPerSecond()));
+        var diverged = result.diverged();
+        if (diverged == null) {
+            out().printf(Locale.ROOT, "test accuracy %.4f after %d epochs, %.1f s, %,.0f examples/s (kernels %s, %d threads)%n",
+                    result.testAccuracy(), result.epochs().size(), result.seconds(), result.examplesPerSecond(),
+                    result.kernels(), result.threads());
         }
-        System.out.printf(Locale.ROOT, "test accuracy %.4f after %d epochs, %.1f s, %,.0f examples/s (kernels %s, %d threads)%n",
-                result.testAccuracy(), result.epochs().size(), result.seconds(), result.examplesPerSecond(),
-                result.kernels(), result.threads());
         if (out != null) {
-            AtomicFiles.writeString(out, Json.write(result.toJson()) + "\n");
-            System.out.println("wrote " + out);
+            Results.write(out, result.toJson(), false);
+            if (diverged == null) out().println("wrote " + out);
+        }
+        if (diverged != null) {
+            err().printf(Locale.ROOT, "%s: loss went non-finite (%s) at epoch %d step %d (lr %s); %s%n", name(),
+                    diverged.loss(), diverged.epoch(), diverged.step(), Check.show(lr),
+                    out != null ? "results written to " + out : "no results written (no --out)");
+            return 1;
         }
         return 0;
     }

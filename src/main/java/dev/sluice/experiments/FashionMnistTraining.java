@@ -61,16 +61,29 @@ public final class FashionMnistTraining {
     public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double testAccuracy,
                              double seconds, double examplesPerSecond) {}
 
-    /** The whole run. {@code seconds} counts training and evaluation, not data loading. */
+    /**
+     * Where the training loss first went NaN or infinite: the epoch (from 1), the step within it (from 1), the step
+     * over the whole run (from 1) and the loss. Training stops there, before that step's update.
+     */
+    public record Divergence(int epoch, int step, int globalStep, double loss) {}
+
+    /**
+     * The whole run. {@code seconds} counts training and evaluation, not data loading. After a divergence
+     * ({@code diverged} not null) the last epoch is the partial one it happened in: its training loss is the
+     * non-finite one and its test accuracy NaN (not evaluated).
+     */
     public record Result(Config config, List<EpochStats> epochs, int trainExamples, int testExamples, double seconds,
-                         String kernels, int threads) {
+                         String kernels, int threads, Divergence diverged) {
         public double testAccuracy() { return epochs.getLast().testAccuracy(); }
 
-        /** Examples trained per second over the whole run (training time only). */
+        /** Examples trained per second over the whole run (training time only; a diverged run's partial epoch included). */
         public double examplesPerSecond() {
-            double trainSeconds = 0;
-            for (EpochStats e : epochs) trainSeconds += e.seconds();
-            return (double) trainExamples * epochs.size() / trainSeconds;
+            double trainSeconds = 0, examples = 0;
+            for (EpochStats e : epochs) {
+                trainSeconds += e.seconds();
+                examples += e.examplesPerSecond() * e.seconds();
+            }
+            return examples / trainSeconds;
         }
 
         /** The JSON object written by {@code --out}. */
@@ -90,6 +103,15 @@ public final class FashionMnistTraining {
             json.put("device", config.device().toString());
             json.put("kernels", kernels);
             json.put("threads", threads);
+            json.put("diverged", diverged != null);
+            if (diverged != null) {
+                Map<String, Object> at = new LinkedHashMap<>();
+                at.put("epoch", diverged.epoch());
+                at.put("step", diverged.step());
+                at.put("global_step", diverged.globalStep());
+                at.put("loss", diverged.loss());
+                json.put("diverged_at", at);
+            }
             List<Object> perEpoch = new ArrayList<>();
             for (EpochStats e : epochs) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -108,7 +130,11 @@ public final class FashionMnistTraining {
 
     private FashionMnistTraining() {}
 
-    /** Loads the data, trains and evaluates; {@code progress} receives each epoch's numbers as it finishes. */
+    /**
+     * Loads the data, trains and evaluates; {@code progress} receives each epoch's numbers as it finishes. A NaN or
+     * infinite training loss stops the run (see {@link Result#diverged()}); the partial epoch is not reported to
+     * {@code progress}.
+     */
     public static Result run(Config cfg, Consumer<EpochStats> progress) throws IOException {
         TensorDataset train = dataset(FashionMnist.load(cfg.dataDir(), true), cfg.trainLimit());
         TensorDataset test = dataset(FashionMnist.load(cfg.dataDir(), false), cfg.testLimit());
@@ -127,25 +153,39 @@ public final class FashionMnistTraining {
         int step = 0;
 
         List<EpochStats> history = new ArrayList<>();
+        Divergence diverged = null;
         long runStart = System.nanoTime();
-        for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+        for (int epoch = 1; epoch <= cfg.epochs() && diverged == null; epoch++) {
             long start = System.nanoTime();
             model.train();
             double lossSum = 0;
             long correct = 0, seen = 0;
+            int stepInEpoch = 0;
             for (Batch batch : loader) {
+                stepInEpoch++;
                 Tensor targets = batch.targets().to(cfg.device());
                 Tensor logits = model.forward(batch.inputs().to(cfg.device()));
                 Tensor loss = Losses.crossEntropy(logits, targets);
+                double lossValue = loss.item();
+                if (!Double.isFinite(lossValue)) {
+                    diverged = new Divergence(epoch, stepInEpoch, step + 1, lossValue);
+                    lossSum = lossValue;
+                    break;
+                }
                 optimizer.setLr(schedule.lr(step++));
                 optimizer.zeroGrad();
                 loss.backward();
                 optimizer.step();
-                lossSum += loss.item() * batch.size();
+                lossSum += lossValue * batch.size();
                 correct += countCorrect(logits.detach(), targets);
                 seen += batch.size();
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
+            if (diverged != null) {
+                history.add(new EpochStats(epoch, lossSum, seen == 0 ? Double.NaN : (double) correct / seen, Double.NaN,
+                        trainSeconds, seen / trainSeconds));
+                break;
+            }
             double testAccuracy = evaluate(model, test);
             EpochStats stats = new EpochStats(epoch, lossSum / seen, (double) correct / seen, testAccuracy,
                     trainSeconds, seen / trainSeconds);
@@ -155,7 +195,8 @@ public final class FashionMnistTraining {
         double seconds = (System.nanoTime() - runStart) / 1e9;
         String kernels = cfg.device().equals(Device.CPU) ? dev.sluice.backend.cpu.CpuBackend.INSTANCE.float32Kernels().name()
                 : dev.sluice.backend.cuda.CudaBackend.forDevice(cfg.device().index()).describe();
-        return new Result(cfg, history, train.size(), test.size(), seconds, kernels, dev.sluice.backend.cpu.Parallel.threads());
+        return new Result(cfg, history, train.size(), test.size(), seconds, kernels, dev.sluice.backend.cpu.Parallel.threads(),
+                diverged);
     }
 
     /** Accuracy of {@code model} on {@code data}, in eval mode without building a graph. */

@@ -40,6 +40,19 @@ public final class Json {
     }
 
     /**
+     * JSON text in which NaN and infinite numbers become {@code null} (the plain writers refuse them): for results of a
+     * run that diverged, which are still worth keeping. Pair it with {@link #containsNonFinite} to say so in the file.
+     */
+    public static String writeNonFiniteAsNull(Object value, boolean pretty) {
+        return JsonWriter.write(value, pretty, true);
+    }
+
+    /** Whether a value holds a NaN or infinite double or float anywhere (in maps, iterables and arrays). */
+    public static boolean containsNonFinite(Object value) {
+        return JsonWriter.containsNonFinite(value);
+    }
+
+    /**
      * Parses one JSON value.
      *
      * @param text the complete JSON text (surrounding whitespace allowed)

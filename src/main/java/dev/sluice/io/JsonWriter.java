@@ -11,13 +11,34 @@ final class JsonWriter {
 
     private final StringBuilder out = new StringBuilder();
     private final boolean pretty;
+    private final boolean nonFiniteAsNull;
 
-    private JsonWriter(boolean pretty) { this.pretty = pretty; }
+    private JsonWriter(boolean pretty, boolean nonFiniteAsNull) {
+        this.pretty = pretty;
+        this.nonFiniteAsNull = nonFiniteAsNull;
+    }
 
-    static String write(Object value, boolean pretty) {
-        JsonWriter w = new JsonWriter(pretty);
+    static String write(Object value, boolean pretty) { return write(value, pretty, false); }
+
+    /** With {@code nonFiniteAsNull}, NaN and infinities are written as {@code null}; otherwise they are an error. */
+    static String write(Object value, boolean pretty, boolean nonFiniteAsNull) {
+        JsonWriter w = new JsonWriter(pretty, nonFiniteAsNull);
         w.value(value, 0);
         return w.out.toString();
+    }
+
+    /** Whether a value holds a NaN or infinite double or float anywhere (maps, iterables, arrays). */
+    static boolean containsNonFinite(Object v) {
+        if (v instanceof Double || v instanceof Float) return !Double.isFinite(((Number) v).doubleValue());
+        if (v instanceof Map<?, ?> m) {
+            for (Object e : m.values()) if (containsNonFinite(e)) return true;
+        } else if (v instanceof Iterable<?> it) {
+            for (Object e : it) if (containsNonFinite(e)) return true;
+        } else if (v != null && v.getClass().isArray()) {
+            int n = Array.getLength(v);
+            for (int i = 0; i < n; i++) if (containsNonFinite(Array.get(v, i))) return true;
+        }
+        return false;
     }
 
     private void value(Object v, int depth) {
@@ -30,8 +51,12 @@ final class JsonWriter {
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             // JSON has no NaN or infinity; writing them would produce a file no strict reader accepts
-            if (!Double.isFinite(d)) throw new IllegalArgumentException("JSON cannot represent the number " + d);
-            out.append(v instanceof Float f ? Float.toString(f) : Double.toString(d));
+            if (!Double.isFinite(d)) {
+                if (!nonFiniteAsNull) throw new IllegalArgumentException("JSON cannot represent the number " + d);
+                out.append("null");
+            } else {
+                out.append(v instanceof Float f ? Float.toString(f) : Double.toString(d));
+            }
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
                 || v instanceof BigInteger || v instanceof BigDecimal) {
             out.append(v instanceof BigDecimal bd ? bd.toString() : v.toString());

@@ -3,35 +3,22 @@ package dev.sluice.cli;
 import dev.sluice.backend.cuda.CudaAvailability;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@code sluice bench gpu} without a GPU, and on the CUDA emulator (whose timings would measure the CPU): one
- * "GPU unavailable: reason" line on stderr and a non-zero exit status.
+ * "sluice bench: GPU unavailable: reason" line on stderr and exit status 2.
  */
 class BenchGpuTest {
     @Test
-    void withoutAGpuItSaysWhyAndExitsNonZero() {
+    void withoutAGpuItSaysWhyInOneLineAndExitsWithStatusTwo() {
         Assumptions.assumeTrue(CudaAvailability.unavailableReason() != null || CudaAvailability.isEmulated(), "a GPU is usable here");
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new Main()).execute("bench", "gpu", "--quick");
-        } finally {
-            System.setErr(err);
-        }
-        String text = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(GpuBench.UNAVAILABLE, code, text);
-        assertTrue(text.startsWith("GPU unavailable: "), text);
-        assertFalse(text.contains("Exception"), text);
-        if (CudaAvailability.isEmulated()) assertTrue(text.contains("CUDA emulator"), text);
+        CliRun r = CliRun.of("bench", "gpu", "--quick");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().startsWith("sluice bench: GPU unavailable: "), r.toString());
+        assertEquals(1, r.err().lines().count(), r.toString());
+        assertFalse(r.err().contains("Exception"), r.toString());
+        if (CudaAvailability.isEmulated()) assertTrue(r.err().contains("CUDA emulator"), r.toString());
     }
 }

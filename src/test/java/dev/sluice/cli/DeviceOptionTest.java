@@ -3,27 +3,14 @@ package dev.sluice.cli;
 import dev.sluice.backend.cuda.CudaAvailability;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Every command's --device: a bad name or a missing GPU is one line on stderr and exit status 2, no stack trace. */
 class DeviceOptionTest {
     private static String[] run(String... args) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new Main()).execute(args);
-        } finally {
-            System.setErr(err);
-        }
-        return new String[] {String.valueOf(code), buf.toString(StandardCharsets.UTF_8)};
+        CliRun r = CliRun.of(args);
+        return new String[] {String.valueOf(r.code()), r.err()};
     }
 
     @Test
@@ -35,6 +22,7 @@ class DeviceOptionTest {
             assertEquals("2", r[0], String.join(" ", args) + ": " + r[1]);
             assertTrue(r[1].startsWith("sluice " + String.join(" ", cmd).replace(" fashion-mnist", "") + ": unknown device 'tpu'"), r[1]);
             assertFalse(r[1].contains("Exception"), r[1]);
+            assertEquals(1, r[1].lines().count(), r[1]);
         }
     }
 

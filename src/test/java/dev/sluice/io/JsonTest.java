@@ -47,6 +47,21 @@ class JsonTest {
     }
 
     @Test
+    void nonFiniteNumbersCanBeWrittenAsNullOnRequest() {
+        var m = new java.util.LinkedHashMap<String, Object>();
+        m.put("loss", Double.NaN);
+        m.put("per_epoch", List.of(Map.of("acc", 0.5), Map.of("acc", Float.POSITIVE_INFINITY)));
+        m.put("raw", new double[] {1.5, Double.NEGATIVE_INFINITY});
+        assertTrue(Json.containsNonFinite(m));
+        assertTrue(Json.containsNonFinite(new double[] {Double.NaN}));
+        org.junit.jupiter.api.Assertions.assertFalse(Json.containsNonFinite(Map.of("a", List.of(1.0, 2), "b", "NaN")));
+        String text = Json.writeNonFiniteAsNull(m, false);
+        assertEquals("{\"loss\":null,\"per_epoch\":[{\"acc\":0.5},{\"acc\":null}],\"raw\":[1.5,null]}", text);
+        assertEquals(text, Json.write(Json.parse(text)), "a strict reader reads it back");
+        assertThrows(IllegalArgumentException.class, () -> Json.write(m));
+    }
+
+    @Test
     void parsesAllValueKinds() {
         Object v = Json.parse(" {\"a\": [1, -2, 3.5e2, \"\\u00e9\\n\\ud83d\\ude00\", true, false, null], \"big\": 123456789012345678901234} ");
         Map<?, ?> m = (Map<?, ?>) v;
