@@ -42,12 +42,22 @@ public final class Json {
     /**
      * JSON text in which NaN and infinite numbers become {@code null} (the plain writers refuse them): for results of a
      * run that diverged, which are still worth keeping. Pair it with {@link #containsNonFinite} to say so in the file.
+     *
+     * @param value  maps, iterables, arrays, strings, numbers, booleans and nulls, nested in any way
+     * @param pretty whether to indent (two spaces per level, one member per line)
+     * @return the JSON text
+     * @throws IllegalArgumentException if {@code value} holds something JSON cannot represent (another object type)
      */
     public static String writeNonFiniteAsNull(Object value, boolean pretty) {
         return JsonWriter.write(value, pretty, true);
     }
 
-    /** Whether a value holds a NaN or infinite double or float anywhere (in maps, iterables and arrays). */
+    /**
+     * Whether a value holds a NaN or infinite double or float anywhere (in maps, iterables and arrays).
+     *
+     * @param value the value that would be written
+     * @return true when {@link #write} would refuse it and {@link #writeNonFiniteAsNull} would write a null for it
+     */
     public static boolean containsNonFinite(Object value) {
         return JsonWriter.containsNonFinite(value);
     }
