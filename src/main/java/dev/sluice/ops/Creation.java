@@ -45,6 +45,7 @@ public final class Creation {
 
     /** A tensor of the given shape filled with value. */
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
+        Ops.requireRepresentable("full", value, dtype);
         Tensor t = Ops.empty(dtype, device, shape);
         if (value != 0) Ops.backend(t).fill(Ops.view(t), value);
         return t;

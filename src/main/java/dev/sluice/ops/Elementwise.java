@@ -22,6 +22,9 @@ public final class Elementwise {
         DType dt = t.dtype();
         if (!dt.isFloating() && (v != Math.rint(v) || Double.isInfinite(v))) dt = DType.FLOAT32;
         if (dt == DType.BOOL) dt = DType.INT64;
+        // an integral value beyond the integer dtype's range widens rather than overflowing
+        if (dt == DType.INT32 && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) dt = DType.INT64;
+        if (dt == DType.INT64 && !(v >= -0x1p63 && v < 0x1p63)) dt = DType.FLOAT32;
         return Creation.full(v, dt, t.device());
     }
 
@@ -228,9 +231,27 @@ public final class Elementwise {
         return Broadcast.expandView(Ops.view(cast), shape);
     }
 
+    /**
+     * Rejects an in-place op whose result dtype (type promotion of both operands; float for true division of
+     * integers) cannot be written back into the target without changing its meaning, as PyTorch's canCast: a float
+     * result into an integer target, or a non-bool result into a bool target. (Writing would truncate silently.)
+     */
+    static void requireCastableResult(String name, DType result, Tensor self, Tensor other) {
+        DType to = self.dtype();
+        boolean ok = !(result.isFloating() && !to.isFloating()) && !(to == DType.BOOL && result != DType.BOOL);
+        if (!ok) {
+            throw new IllegalArgumentException(name + ": result type " + result + " (of " + self.dtype() + " "
+                    + Ops.str(self.shape()) + " and " + other.dtype() + " " + Ops.str(other.shape())
+                    + ") can't be cast to the in-place target's dtype " + to + "; use the out-of-place op or cast the target first");
+        }
+    }
+
     /** self = self op other, in place. */
     public static Tensor inPlace(Tensor self, Tensor other, BinaryOp op, String name) {
         checkInPlace(name, self, other);
+        DType result = DType.promote(self.dtype(), other.dtype());
+        if (op == BinaryOp.DIV && !result.isFloating()) result = DType.FLOAT32; // true division, as div
+        requireCastableResult(name, result, self, other);
         View b = operandFor(name, self, other);
         Ops.backend(self).binary(op, Ops.view(self), b, Ops.view(self));
         Ops.bump(self);
@@ -253,6 +274,7 @@ public final class Elementwise {
 
     public static Tensor fillInPlace(Tensor self, double value) {
         checkInPlace("fill_", self, null);
+        Ops.requireRepresentable("fill_", value, self.dtype());
         Ops.backend(self).fill(Ops.view(self), value);
         Ops.bump(self);
         return self;
@@ -260,6 +282,7 @@ public final class Elementwise {
 
     public static Tensor maskedFillInPlace(Tensor self, Tensor mask, double value) {
         checkInPlace("masked_fill_", self, null);
+        Ops.requireRepresentable("masked_fill_", value, self.dtype());
         if (mask.dtype() != DType.BOOL) throw new IllegalArgumentException("masked_fill_: mask must be bool, got " + mask.dtype());
         Ops.sameDevice("masked_fill_", self, mask);
         int[] shape = Broadcast.shape("masked_fill_", self.shape(), mask.shape());
