@@ -7,7 +7,10 @@ public interface LrSchedule {
     double lr(int step);
 
     /** The same rate at every step. */
-    static LrSchedule constant(double lr) { return step -> lr; }
+    static LrSchedule constant(double lr) {
+        Hyperparameters.learningRate("LrSchedule.constant", lr);
+        return step -> lr;
+    }
 
     /**
      * Linear warm-up then cosine decay: lr(s) = maxLr·(s+1)/warmup for s &lt; warmup (so the last warm-up step reaches
@@ -18,6 +21,8 @@ public interface LrSchedule {
         if (warmup < 0 || total < warmup) {
             throw new IllegalArgumentException("warmupCosine: need 0 <= warmup <= total, got warmup=" + warmup + ", total=" + total);
         }
+        Hyperparameters.learningRate("warmupCosine (maxLr)", maxLr);
+        Hyperparameters.learningRate("warmupCosine (minLr)", minLr);
         return step -> {
             if (step < warmup) return maxLr * (step + 1) / warmup;
             if (step >= total) return minLr;

@@ -16,9 +16,8 @@ public abstract class Optimizer {
 
     /** Optimises params (copied into an immutable list) with learning rate lr. */
     protected Optimizer(List<Tensor> params, double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
+        this.lr = Hyperparameters.learningRate(getClass().getSimpleName(), lr);
         this.params = List.copyOf(params);
-        this.lr = lr;
     }
 
     /** One update from the current gradients. */
@@ -45,8 +44,7 @@ public abstract class Optimizer {
 
     /** Sets the learning rate for the next steps (e.g. from an {@link LrSchedule}). */
     public void setLr(double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
-        this.lr = lr;
+        this.lr = Hyperparameters.learningRate(getClass().getSimpleName() + ".setLr", lr);
     }
 
     /** Number of {@link #step()} calls so far. */

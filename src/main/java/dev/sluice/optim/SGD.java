@@ -16,9 +16,12 @@ public final class SGD extends Optimizer {
     /** SGD with momentum, L2 weight decay (added to the gradient) and optional Nesterov momentum. */
     public SGD(List<Tensor> params, double lr, double momentum, double weightDecay, boolean nesterov) {
         super(params, lr);
-        if (nesterov && momentum <= 0) throw new IllegalArgumentException("SGD: Nesterov momentum requires momentum > 0");
-        this.momentum = momentum;
-        this.weightDecay = weightDecay;
+        this.momentum = Hyperparameters.nonNegative("SGD", "momentum", momentum);
+        this.weightDecay = Hyperparameters.nonNegative("SGD", "weight_decay", weightDecay);
+        // dampening is always 0 here, so PyTorch's other Nesterov condition holds
+        if (nesterov && momentum <= 0) {
+            throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum > 0, got " + momentum);
+        }
         this.nesterov = nesterov;
         this.buffers = new Tensor[this.params.size()];
     }
