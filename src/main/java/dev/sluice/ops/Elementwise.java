@@ -81,23 +81,29 @@ public final class Elementwise {
                 gb ? sumTo(g.mul(s[0]).div(s[1].square()).neg(), sb) : null});
     }
 
-    /** a^b with tensor exponent: d/da = b·a^(b−1), d/db = a^b·ln a. */
+    /**
+     * a^b with tensor exponent: d/da = b·a^(b−1), d/db = a^b·ln a, with PyTorch's limits where those formulas give
+     * 0·∞ = NaN: d/da = 0 where b = 0, and d/db = 0 where a = 0 and b ≥ 0 (the limit of a^b·ln a as a → 0⁺).
+     */
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor[] p = promote(a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor out = compute("pow", BinaryOp.POW, p[0], p[1], p[0].dtype());
-        return Graph.record("pow", out, p, new Tensor[] {p[0], p[1], out}, (g, s) -> new Tensor[] {
-                sumTo(g.mul(s[1]).mul(s[0].pow(s[1].sub(1))), sa),
-                sumTo(g.mul(s[2]).mul(s[0].log()), sb)});
+        return Graph.record("pow", out, p, new Tensor[] {p[0], p[1], out}, (g, s) -> {
+            Tensor zero = Creation.full(0, g.dtype(), g.device());
+            Tensor da = where(s[1].eq(0), zero, g.mul(s[1]).mul(s[0].pow(s[1].sub(1))));
+            Tensor db = g.mul(where(s[0].eq(0).logicalAnd(s[1].ge(0)), zero, s[2].mul(s[0].log())));
+            return new Tensor[] {sumTo(da, sa), sumTo(db, sb)};
+        });
     }
 
-    /** a^e with a constant exponent. */
+    /** a^e with a constant exponent; the gradient of a^0 is 0 everywhere (also at a = 0, as PyTorch). */
     public static Tensor powScalar(Tensor a, double e) {
         if (e == 2) return unary(a, UnaryOp.SQUARE);
         if (e == 1) return a.mul(1.0);
         Tensor out = compute("pow", BinaryOp.POW, a, scalarLike(a, e).to(a.dtype()), a.dtype());
         return Graph.record("pow", out, new Tensor[] {a}, new Tensor[] {a},
-                (g, s) -> new Tensor[] {g.mul(s[0].pow(e - 1)).mul(e)});
+                (g, s) -> new Tensor[] {e == 0 ? Tensor.zerosLike(g) : g.mul(s[0].pow(e - 1)).mul(e)});
     }
 
     public static Tensor maximum(Tensor a, Tensor b) { return extremum("maximum", BinaryOp.MAX, BinaryOp.GT, a, b); }
