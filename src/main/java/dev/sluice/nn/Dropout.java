@@ -11,7 +11,7 @@ public final class Dropout extends Module {
 
     /** Drops with probability p, drawing masks from gen. */
     public Dropout(double p, Generator gen) {
-        if (p < 0 || p > 1) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
         this.p = p;
         this.gen = gen;
     }

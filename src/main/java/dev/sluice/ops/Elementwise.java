@@ -99,6 +99,16 @@ public final class Elementwise {
 
     /** a^e with a constant exponent; the gradient of a^0 is 0 everywhere (also at a = 0, as PyTorch). */
     public static Tensor powScalar(Tensor a, double e) {
+        if (!a.dtype().isFloating()) {
+            // as PyTorch: a fractional exponent makes the result float (it was truncated to an integer exponent),
+            // and an integer tensor to a negative integer power is refused (the result would be a truncated fraction)
+            DType dt = scalarLike(a, e).dtype();
+            if (dt.isFloating()) return powScalar(a.to(dt), e);
+            if (e < 0) {
+                throw new IllegalArgumentException("pow: Integers to negative integer powers are not allowed (" + a.dtype()
+                        + " tensor of shape " + Ops.str(a.shape()) + " to the power " + e + "); convert it to float first");
+            }
+        }
         if (e == 2) return unary(a, UnaryOp.SQUARE);
         if (e == 1) return a.mul(1.0);
         Tensor out = compute("pow", BinaryOp.POW, a, scalarLike(a, e).to(a.dtype()), a.dtype());
@@ -110,16 +120,19 @@ public final class Elementwise {
 
     public static Tensor minimum(Tensor a, Tensor b) { return extremum("minimum", BinaryOp.MIN, BinaryOp.LT, a, b); }
 
-    /** max/min of two tensors; the gradient goes to the winner, split evenly on ties (as PyTorch). */
+    /**
+     * max/min of two tensors; the gradient goes to the winner, split evenly on ties, and to both where either is NaN
+     * (neither loses), as PyTorch: {@code where(a == b, g/2, g).masked_fill_(a loses to b, 0)} and likewise for b.
+     */
     private static Tensor extremum(String name, BinaryOp op, BinaryOp wins, Tensor a, Tensor b) {
         Tensor[] p = promote(a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor out = compute(name, op, p[0], p[1], p[0].dtype());
         return Graph.record(name, out, p, new Tensor[] {p[0], p[1]}, (g, s) -> {
-            Tensor aWins = compare(s[0], s[1], wins).to(g.dtype());
-            Tensor tie = compare(s[0], s[1], BinaryOp.EQ).to(g.dtype()).mul(0.5);
-            Tensor share = aWins.add(tie);
-            return new Tensor[] {sumTo(g.mul(share), sa), sumTo(g.mul(share.neg().add(1)), sb)};
+            Tensor half = compare(s[0], s[1], BinaryOp.EQ).to(g.dtype()).mul(-0.5).add(1); // 0.5 on ties, else 1
+            Tensor aShare = half.mul(compare(s[1], s[0], wins).logicalNot().to(g.dtype()));
+            Tensor bShare = half.mul(compare(s[0], s[1], wins).logicalNot().to(g.dtype()));
+            return new Tensor[] {sumTo(g.mul(aShare), sa), sumTo(g.mul(bShare), sb)};
         });
     }
 
@@ -127,6 +140,14 @@ public final class Elementwise {
     public static Tensor clamp(Tensor x, double min, double max) {
         if (!Double.isNaN(min) && !Double.isNaN(max) && min > max) {
             throw new IllegalArgumentException("clamp: min (" + min + ") must not exceed max (" + max + ")");
+        }
+        if (!x.dtype().isFloating()) {
+            // PyTorch's clamp promotes with its scalar bounds: an integer tensor clamped to 0.5 becomes float (the bound
+            // was truncated instead)
+            DType dt = x.dtype();
+            if (!Double.isNaN(min)) dt = DType.promote(dt, scalarLike(x, min).dtype());
+            if (!Double.isNaN(max)) dt = DType.promote(dt, scalarLike(x, max).dtype());
+            if (dt != x.dtype()) return clamp(x.to(dt), min, max);
         }
         Tensor out = x;
         if (!Double.isNaN(min)) out = compute("clamp", BinaryOp.MAX, out, scalarLike(x, min).to(x.dtype()), x.dtype());

@@ -50,4 +50,39 @@ class EdgeGradientTest {
         assertEquals(4 * Math.log(2), b.grad().item(), 1e-12); // the zero base adds 0, not NaN
         assertEquals(DType.FLOAT64, b.grad().dtype());
     }
+    @Test
+    void maximumAndMinimumPassTheGradientToBothSidesOfANaN() {
+        // PyTorch maximum: self: where(self == other, grad / 2, grad).masked_fill_(self < other, 0), other: the same
+        // with self > other; a NaN compares false both ways, so both inputs get the full gradient (here a got 0)
+        Tensor a = leaf(Double.NaN, 1, 2, 3), b = leaf(0, Double.NaN, 2, 5);
+        a.maximum(b).sum().backward();
+        assertArrayEquals(new double[] {1, 1, 0.5, 0}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 1, 0.5, 1}, b.grad().toDoubleArray());
+        Tensor c = leaf(Double.NaN, 1, 2, 3), d = leaf(0, Double.NaN, 2, 5);
+        c.minimum(d).sum().backward();
+        assertArrayEquals(new double[] {1, 1, 0.5, 1}, c.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 1, 0.5, 0}, d.grad().toDoubleArray());
+    }
+
+    @Test
+    void clampPassesTheGradientOnTheBoundsAndNotAtNaN() {
+        // PyTorch clamp_backward: grad * ((self >= min) & (self <= max)): 1 on the bounds themselves; NaN fails both
+        Tensor x = leaf(-1, -0.5, 0, 0.7, 1, Double.NaN);
+        Tensor y = x.clamp(-0.5, 0.7);
+        assertTrue(Double.isNaN(y.toDoubleArray()[5]), "clamp(NaN) is NaN, as PyTorch");
+        y.sum().backward();
+        assertArrayEquals(new double[] {0, 1, 1, 1, 0, 0}, x.grad().toDoubleArray());
+    }
+
+    @Test
+    void gradientsThatAreInfiniteInPyTorchStayInfinite() {
+        // match PyTorch, not something "nicer": d sqrt(x)/dx at 0 is grad / (2 * sqrt(0)) = inf; d|x|/dx at 0 is
+        // grad * sgn(0) = 0; d relu/dx at 0 is 0
+        Tensor x = leaf(0, 0, 0);
+        x.sqrt().sum().backward();
+        assertEquals(Double.POSITIVE_INFINITY, x.grad().toDoubleArray()[0]);
+        Tensor z = leaf(0, -0.0);
+        z.abs().add(z.relu()).sum().backward();
+        assertArrayEquals(new double[] {0, 0}, z.grad().toDoubleArray());
+    }
 }
