@@ -215,6 +215,7 @@ public final class Elementwise {
             throw new IllegalArgumentException("masked_fill: mask of shape " + Ops.str(mask.shape())
                     + " must broadcast to the tensor's shape " + Ops.str(x.shape()));
         }
+        Ops.requireRepresentable("masked_fill", value, x.dtype());
         return where(mask, scalarLike(x, value).to(x.dtype()), x);
     }
 

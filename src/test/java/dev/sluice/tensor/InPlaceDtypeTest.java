@@ -62,6 +62,8 @@ class InPlaceDtypeTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.full(Double.NaN, DType.INT64, 2));
         assertThrows(IllegalArgumentException.class,
                 () -> Tensor.zeros(DType.INT64, 2).maskedFill_(Tensor.ones(DType.BOOL, 2), Double.NaN));
+        assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(DType.INT32, 2).maskedFill(Tensor.ones(DType.BOOL, 2), Double.POSITIVE_INFINITY));
         assertArrayEquals(new long[] {Long.MIN_VALUE}, Tensor.zeros(DType.INT64, 1).fill_(-0x1p63).toLongArray());
         assertArrayEquals(new int[] {Integer.MAX_VALUE}, Tensor.zeros(DType.INT32, 1).fill_(Integer.MAX_VALUE).toIntArray());
         // a float target takes anything
