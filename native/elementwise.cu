@@ -12,7 +12,7 @@ template <typename T> __device__ __forceinline__ T sl_unary(int op, T x) {
         case 3: return sqrt(x);                                                  // SQRT
         case 4: return rsqrt(x);                                                 // RSQRT
         case 5: return fabs(x);                                                  // ABS
-        case 6: return x > 0 ? x : (T) 0;                                        // RELU (NaN -> 0, as the CPU)
+        case 6: return x <= 0 ? (T) 0 : x;                                       // RELU (NaN stays NaN, as the CPU)
         case 7: return half * x * (one + erf(x * (T) 0.70710678118654752440));   // GELU (exact)
         case 8: return half * x * (one + tanh((T) 0.79788456080286535588 * (x + (T) 0.044715 * x * x * x)));
         case 9: return x / (one + exp(-x));                                      // SILU
@@ -33,7 +33,7 @@ template <typename T> __device__ __forceinline__ T sl_unary_grad(int op, T x, T 
         case 3: return half / y;
         case 4: return -half * y * y * y;
         case 5: return x > 0 ? one : x < 0 ? -one : (T) 0;
-        case 6: return x > 0 ? one : (T) 0;
+        case 6: return x <= 0 ? (T) 0 : one;
         case 7: {
             T cdf = half * (one + erf(x * (T) 0.70710678118654752440));
             T pdf = exp(-half * x * x) * (T) 0.39894228040143267794;

@@ -13,7 +13,7 @@
 // with row stride c_rs and unit column stride; all T (float32 or float64). Batch offsets come from ba, bb, bc: layouts
 // over the batch shape (rank 0 for a single product) holding each operand's batch strides and base offset.
 // Block: 16x16 threads, each computing a 4x4 tile of a 64x64 output tile; grid (ceil(N/64), ceil(M/64), batches).
-// accumulate: C += A·B instead of C = A·B; relu: C = max(C, 0) after the last k step (x > 0 ? x : 0).
+// accumulate: C += A·B instead of C = A·B; relu: C = max(C, 0) after the last k step (x <= 0 ? 0 : x, keeps NaN).
 template <typename T> __device__ void sl_gemm(int M, int N, int K, const T* A, Layout ba, int a_rs, int a_cs, const T* B,
                                              Layout bb, int b_rs, int b_cs, T* C, Layout bc, int c_rs, int accumulate, int relu) {
     __shared__ T As[SL_BK][SL_BM];
@@ -55,7 +55,7 @@ template <typename T> __device__ void sl_gemm(int M, int N, int K, const T* A, L
             if (gj >= N) continue;
             T* dst = c + (long long) gi * c_rs + gj;
             T v = accumulate ? *dst + acc[u][w] : acc[u][w];
-            *dst = relu ? (v > 0 ? v : (T) 0) : v;
+            *dst = relu ? (v <= 0 ? (T) 0 : v) : v;
         }
     }
 }

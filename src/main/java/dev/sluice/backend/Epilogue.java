@@ -7,6 +7,6 @@ package dev.sluice.backend;
 public enum Epilogue {
     /** The product (plus what the output held, when accumulating) as is. */
     NONE,
-    /** max(x, 0) written as {@code x > 0 ? x : 0}, exactly as the RELU unary op (so NaN becomes 0, −0 becomes +0). */
+    /** max(x, 0) written as {@code x <= 0 ? 0 : x}, exactly as the RELU unary op (so NaN stays NaN, −0 becomes +0). */
     RELU
 }

@@ -34,9 +34,10 @@ public enum UnaryOp {
         public double derivative(double x, double y) { return Math.signum(x); }
     },
     RELU {
-        public double apply(double x) { return x > 0 ? x : 0; }
-        /** Subgradient 0 at x = 0, as PyTorch. */
-        public double derivative(double x, double y) { return x > 0 ? 1 : 0; }
+        /** NaN stays NaN (as PyTorch, so anomaly mode sees it); −0 becomes +0. */
+        public double apply(double x) { return x <= 0 ? 0 : x; }
+        /** Subgradient 0 at x = 0; 1 at NaN, as PyTorch's threshold_backward (x <= 0 ? 0 : grad). */
+        public double derivative(double x, double y) { return x <= 0 ? 0 : 1; }
     },
     /** Exact GELU: x·Φ(x) with Φ the standard normal CDF. */
     GELU {

@@ -1,15 +1,13 @@
 package dev.sluice.io;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * Reads IDX files, the format of MNIST and Fashion-MNIST: magic {@code 00 00 type ndim}, {@code ndim} big-endian
@@ -25,21 +23,17 @@ public final class IdxReader {
     /**
      * Reads a whole IDX file, raw or gzip-compressed.
      *
-     * @throws IdxFormatException for a bad magic number, unknown type, truncated data, or bytes beyond what the dims
-     *                            declare, naming the file
+     * @throws IdxFormatException for a bad magic number, unknown type, truncated data, bytes beyond what the dims
+     *                            declare, or corrupt gzip data or trailing bytes after it, naming the file
      * @throws java.nio.file.NoSuchFileException when the file does not exist
      */
     public static IdxArray read(Path file) throws IOException {
         try (InputStream in = open(file)) {
             return read(file, in);
-        } catch (ZipException e) {
-            throw new IdxFormatException(file, "corrupt gzip data (" + e.getMessage() + ")", e);
-        } catch (EOFException e) {
-            // GZIPInputStream signals a cut-off compressed stream this way
-            throw new IdxFormatException(file, "truncated gzip data (" + e.getMessage() + ")", e);
         }
     }
 
+    /** The file's bytes as a stream: raw, or decompressed whole by {@link StrictGunzip} (which checks the end too). */
     private static InputStream open(Path file) throws IOException {
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         try {
@@ -47,7 +41,10 @@ public final class IdxReader {
             int b0 = in.read();
             int b1 = in.read();
             in.reset();
-            return b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1 ? new GZIPInputStream(in, 1 << 16) : in;
+            if (b0 != GZIP_MAGIC_0 || b1 != GZIP_MAGIC_1) return in;
+            try (in) {
+                return new ByteArrayInputStream(StrictGunzip.decompress(file, in.readAllBytes()));
+            }
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;

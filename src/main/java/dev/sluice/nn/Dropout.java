@@ -18,7 +18,7 @@ public final class Dropout extends Module {
      * @throws IllegalArgumentException if p is outside [0, 1]
      */
     public Dropout(double p, Generator gen) {
-        if (p < 0 || p > 1) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
         this.p = p;
         this.gen = gen;
     }

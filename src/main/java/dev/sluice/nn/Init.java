@@ -50,6 +50,10 @@ public final class Init {
      * @return {@code t}
      */
     public static Tensor uniform(Tensor t, double lo, double hi, Generator gen) {
+        // as PyTorch's uniform_ ("expects to return a [from, to) range"); NaN or infinite bounds would fill NaN
+        if (!(lo <= hi) || !Double.isFinite(hi - lo)) {
+            throw new IllegalArgumentException("uniform: expects a finite range [lo, hi) with lo <= hi, got lo=" + lo + ", hi=" + hi);
+        }
         try (var ignored = GradMode.noGrad()) {
             return t.copy_(Tensor.rand(gen, t.dtype(), t.shape()).mul(hi - lo).add(lo));
         }
@@ -65,6 +69,10 @@ public final class Init {
      * @return {@code t}
      */
     public static Tensor normal(Tensor t, double mean, double std, Generator gen) {
+        // as PyTorch's normal_ ("normal expects std >= 0.0"); NaN or infinite arguments would fill NaN
+        if (!(std >= 0) || !Double.isFinite(std) || !Double.isFinite(mean)) {
+            throw new IllegalArgumentException("normal: expects a finite mean and a finite std >= 0, got mean=" + mean + ", std=" + std);
+        }
         try (var ignored = GradMode.noGrad()) {
             return t.copy_(Tensor.randn(gen, t.dtype(), t.shape()).mul(std).add(mean));
         }
@@ -90,6 +98,7 @@ public final class Init {
      * @return {@code t}
      */
     public static Tensor kaimingUniform(Tensor t, double a, Generator gen) {
+        if (t.numel() == 0) return t; // as PyTorch ("Initializing zero-element tensors is a no-op"): fanIn may be 0
         double bound = Math.sqrt(2 / (1 + a * a)) * Math.sqrt(3.0 / fanIn(t));
         return uniform(t, -bound, bound, gen);
     }
@@ -103,6 +112,7 @@ public final class Init {
      * @return {@code t}
      */
     public static Tensor kaimingNormal(Tensor t, double a, Generator gen) {
+        if (t.numel() == 0) return t;
         return normal(t, Math.sqrt(2 / (1 + a * a)) / Math.sqrt(fanIn(t)), gen);
     }
 

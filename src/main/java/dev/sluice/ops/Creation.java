@@ -45,6 +45,7 @@ public final class Creation {
 
     /** A tensor of the given shape filled with value. */
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
+        Ops.requireRepresentable("full", value, dtype);
         Tensor t = Ops.empty(dtype, device, shape);
         if (value != 0) Ops.backend(t).fill(Ops.view(t), value);
         return t;
@@ -52,7 +53,11 @@ public final class Creation {
 
     /** [start, start+step, ...) below end (above end for negative steps). */
     public static Tensor arange(double start, double end, double step, DType dtype) {
-        if (step == 0 || Double.isNaN(step)) throw new IllegalArgumentException("arange: step must be non-zero, got " + step);
+        if (step == 0 || !Double.isFinite(step)) throw new IllegalArgumentException("arange: step must be finite and non-zero, got " + step);
+        if (!Double.isFinite(start) || !Double.isFinite(end)) {
+            // NaN made the count 0: a silently empty tensor (PyTorch: "unsupported range")
+            throw new IllegalArgumentException("arange: unsupported range: " + start + " -> " + end);
+        }
         long count = (long) Math.max(0, Math.ceil((end - start) / step));
         if (count > Integer.MAX_VALUE) throw new IllegalArgumentException("arange: " + count + " elements is too many");
         int n = (int) count;

@@ -22,6 +22,9 @@ public final class Elementwise {
         DType dt = t.dtype();
         if (!dt.isFloating() && (v != Math.rint(v) || Double.isInfinite(v))) dt = DType.FLOAT32;
         if (dt == DType.BOOL) dt = DType.INT64;
+        // an integral value beyond the integer dtype's range widens rather than overflowing
+        if (dt == DType.INT32 && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) dt = DType.INT64;
+        if (dt == DType.INT64 && !(v >= -0x1p63 && v < 0x1p63)) dt = DType.FLOAT32;
         return Creation.full(v, dt, t.device());
     }
 
@@ -78,39 +81,58 @@ public final class Elementwise {
                 gb ? sumTo(g.mul(s[0]).div(s[1].square()).neg(), sb) : null});
     }
 
-    /** a^b with tensor exponent: d/da = b·a^(b−1), d/db = a^b·ln a. */
+    /**
+     * a^b with tensor exponent: d/da = b·a^(b−1), d/db = a^b·ln a, with PyTorch's limits where those formulas give
+     * 0·∞ = NaN: d/da = 0 where b = 0, and d/db = 0 where a = 0 and b ≥ 0 (the limit of a^b·ln a as a → 0⁺).
+     */
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor[] p = promote(a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor out = compute("pow", BinaryOp.POW, p[0], p[1], p[0].dtype());
-        return Graph.record("pow", out, p, new Tensor[] {p[0], p[1], out}, (g, s) -> new Tensor[] {
-                sumTo(g.mul(s[1]).mul(s[0].pow(s[1].sub(1))), sa),
-                sumTo(g.mul(s[2]).mul(s[0].log()), sb)});
+        return Graph.record("pow", out, p, new Tensor[] {p[0], p[1], out}, (g, s) -> {
+            Tensor zero = Creation.full(0, g.dtype(), g.device());
+            Tensor da = where(s[1].eq(0), zero, g.mul(s[1]).mul(s[0].pow(s[1].sub(1))));
+            Tensor db = g.mul(where(s[0].eq(0).logicalAnd(s[1].ge(0)), zero, s[2].mul(s[0].log())));
+            return new Tensor[] {sumTo(da, sa), sumTo(db, sb)};
+        });
     }
 
-    /** a^e with a constant exponent. */
+    /** a^e with a constant exponent; the gradient of a^0 is 0 everywhere (also at a = 0, as PyTorch). */
     public static Tensor powScalar(Tensor a, double e) {
+        if (!a.dtype().isFloating()) {
+            // as PyTorch: a fractional exponent makes the result float (it was truncated to an integer exponent),
+            // and an integer tensor to a negative integer power is refused (the result would be a truncated fraction)
+            DType dt = scalarLike(a, e).dtype();
+            if (dt.isFloating()) return powScalar(a.to(dt), e);
+            if (e < 0) {
+                throw new IllegalArgumentException("pow: Integers to negative integer powers are not allowed (" + a.dtype()
+                        + " tensor of shape " + Ops.str(a.shape()) + " to the power " + e + "); convert it to float first");
+            }
+        }
         if (e == 2) return unary(a, UnaryOp.SQUARE);
         if (e == 1) return a.mul(1.0);
         Tensor out = compute("pow", BinaryOp.POW, a, scalarLike(a, e).to(a.dtype()), a.dtype());
         return Graph.record("pow", out, new Tensor[] {a}, new Tensor[] {a},
-                (g, s) -> new Tensor[] {g.mul(s[0].pow(e - 1)).mul(e)});
+                (g, s) -> new Tensor[] {e == 0 ? Tensor.zerosLike(g) : g.mul(s[0].pow(e - 1)).mul(e)});
     }
 
     public static Tensor maximum(Tensor a, Tensor b) { return extremum("maximum", BinaryOp.MAX, BinaryOp.GT, a, b); }
 
     public static Tensor minimum(Tensor a, Tensor b) { return extremum("minimum", BinaryOp.MIN, BinaryOp.LT, a, b); }
 
-    /** max/min of two tensors; the gradient goes to the winner, split evenly on ties (as PyTorch). */
+    /**
+     * max/min of two tensors; the gradient goes to the winner, split evenly on ties, and to both where either is NaN
+     * (neither loses), as PyTorch: {@code where(a == b, g/2, g).masked_fill_(a loses to b, 0)} and likewise for b.
+     */
     private static Tensor extremum(String name, BinaryOp op, BinaryOp wins, Tensor a, Tensor b) {
         Tensor[] p = promote(a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor out = compute(name, op, p[0], p[1], p[0].dtype());
         return Graph.record(name, out, p, new Tensor[] {p[0], p[1]}, (g, s) -> {
-            Tensor aWins = compare(s[0], s[1], wins).to(g.dtype());
-            Tensor tie = compare(s[0], s[1], BinaryOp.EQ).to(g.dtype()).mul(0.5);
-            Tensor share = aWins.add(tie);
-            return new Tensor[] {sumTo(g.mul(share), sa), sumTo(g.mul(share.neg().add(1)), sb)};
+            Tensor half = compare(s[0], s[1], BinaryOp.EQ).to(g.dtype()).mul(-0.5).add(1); // 0.5 on ties, else 1
+            Tensor aShare = half.mul(compare(s[1], s[0], wins).logicalNot().to(g.dtype()));
+            Tensor bShare = half.mul(compare(s[0], s[1], wins).logicalNot().to(g.dtype()));
+            return new Tensor[] {sumTo(g.mul(aShare), sa), sumTo(g.mul(bShare), sb)};
         });
     }
 
@@ -118,6 +140,14 @@ public final class Elementwise {
     public static Tensor clamp(Tensor x, double min, double max) {
         if (!Double.isNaN(min) && !Double.isNaN(max) && min > max) {
             throw new IllegalArgumentException("clamp: min (" + min + ") must not exceed max (" + max + ")");
+        }
+        if (!x.dtype().isFloating()) {
+            // PyTorch's clamp promotes with its scalar bounds: an integer tensor clamped to 0.5 becomes float (the bound
+            // was truncated instead)
+            DType dt = x.dtype();
+            if (!Double.isNaN(min)) dt = DType.promote(dt, scalarLike(x, min).dtype());
+            if (!Double.isNaN(max)) dt = DType.promote(dt, scalarLike(x, max).dtype());
+            if (dt != x.dtype()) return clamp(x.to(dt), min, max);
         }
         Tensor out = x;
         if (!Double.isNaN(min)) out = compute("clamp", BinaryOp.MAX, out, scalarLike(x, min).to(x.dtype()), x.dtype());
@@ -185,6 +215,7 @@ public final class Elementwise {
             throw new IllegalArgumentException("masked_fill: mask of shape " + Ops.str(mask.shape())
                     + " must broadcast to the tensor's shape " + Ops.str(x.shape()));
         }
+        Ops.requireRepresentable("masked_fill", value, x.dtype());
         return where(mask, scalarLike(x, value).to(x.dtype()), x);
     }
 
@@ -228,9 +259,27 @@ public final class Elementwise {
         return Broadcast.expandView(Ops.view(cast), shape);
     }
 
+    /**
+     * Rejects an in-place op whose result dtype (type promotion of both operands; float for true division of
+     * integers) cannot be written back into the target without changing its meaning, as PyTorch's canCast: a float
+     * result into an integer target, or a non-bool result into a bool target. (Writing would truncate silently.)
+     */
+    static void requireCastableResult(String name, DType result, Tensor self, Tensor other) {
+        DType to = self.dtype();
+        boolean ok = !(result.isFloating() && !to.isFloating()) && !(to == DType.BOOL && result != DType.BOOL);
+        if (!ok) {
+            throw new IllegalArgumentException(name + ": result type " + result + " (of " + self.dtype() + " "
+                    + Ops.str(self.shape()) + " and " + other.dtype() + " " + Ops.str(other.shape())
+                    + ") can't be cast to the in-place target's dtype " + to + "; use the out-of-place op or cast the target first");
+        }
+    }
+
     /** self = self op other, in place. */
     public static Tensor inPlace(Tensor self, Tensor other, BinaryOp op, String name) {
         checkInPlace(name, self, other);
+        DType result = DType.promote(self.dtype(), other.dtype());
+        if (op == BinaryOp.DIV && !result.isFloating()) result = DType.FLOAT32; // true division, as div
+        requireCastableResult(name, result, self, other);
         View b = operandFor(name, self, other);
         Ops.backend(self).binary(op, Ops.view(self), b, Ops.view(self));
         Ops.bump(self);
@@ -253,6 +302,7 @@ public final class Elementwise {
 
     public static Tensor fillInPlace(Tensor self, double value) {
         checkInPlace("fill_", self, null);
+        Ops.requireRepresentable("fill_", value, self.dtype());
         Ops.backend(self).fill(Ops.view(self), value);
         Ops.bump(self);
         return self;
@@ -260,6 +310,7 @@ public final class Elementwise {
 
     public static Tensor maskedFillInPlace(Tensor self, Tensor mask, double value) {
         checkInPlace("masked_fill_", self, null);
+        Ops.requireRepresentable("masked_fill_", value, self.dtype());
         if (mask.dtype() != DType.BOOL) throw new IllegalArgumentException("masked_fill_: mask must be bool, got " + mask.dtype());
         Ops.sameDevice("masked_fill_", self, mask);
         int[] shape = Broadcast.shape("masked_fill_", self.shape(), mask.shape());

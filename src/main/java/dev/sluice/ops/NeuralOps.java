@@ -71,7 +71,7 @@ public final class NeuralOps {
 
     /** Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1−p) (training only). */
     public static Tensor dropout(Tensor x, double p, boolean training, Generator gen) {
-        if (p < 0 || p > 1) throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
         if (!training || p == 0) return x;
         Ops.requireFloat("dropout", x);
         if (p == 1) return x.mul(0.0);

@@ -68,6 +68,24 @@ final class Ops {
         }
     }
 
+    /**
+     * Throws when a fill value cannot be stored in an integer dtype: NaN, an infinity or a value outside the dtype's
+     * range (a Java cast would turn NaN into 0 and saturate the rest). Fractions truncate, as PyTorch's fill.
+     */
+    static void requireRepresentable(String op, double value, DType dtype) {
+        double lo, hi;
+        switch (dtype) {
+            case INT32 -> { lo = Integer.MIN_VALUE; hi = Integer.MAX_VALUE; }
+            case INT64 -> { lo = -0x1p63; hi = 0x1p63; } // 2^63 itself is out of range: checked with < below
+            default -> { return; }
+        }
+        boolean fits = dtype == DType.INT64 ? value >= lo && value < hi : value > lo - 1 && value < hi + 1;
+        if (!fits) {
+            throw new IllegalArgumentException(op + ": value " + value + " cannot be converted to " + dtype
+                    + " without overflow");
+        }
+    }
+
     static int[] concat(int[] a, int[] b) {
         int[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

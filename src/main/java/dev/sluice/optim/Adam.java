@@ -52,7 +52,7 @@ public class Adam extends Optimizer {
      * contiguous
      */
     public static Adam withL2(List<Tensor> params, double lr, double l2) {
-        if (!(l2 >= 0)) throw new IllegalArgumentException("Adam: L2 coefficient must be >= 0, got " + l2);
+        Hyperparameters.nonNegative("Adam", "weight_decay", l2);
         Adam a = new Adam(params, lr);
         a.l2 = l2;
         return a;
@@ -61,13 +61,11 @@ public class Adam extends Optimizer {
     /** Shared with AdamW: weightDecay is decoupled (p −= lr·wd·p), not added to the gradient. */
     Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         super(params, lr);
-        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
-            throw new IllegalArgumentException("Adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
-        }
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.eps = eps;
-        this.weightDecay = weightDecay;
+        String owner = getClass().getSimpleName();
+        this.beta1 = Hyperparameters.beta(owner, 0, beta1);
+        this.beta2 = Hyperparameters.beta(owner, 1, beta2);
+        this.eps = Hyperparameters.nonNegative(owner, "epsilon", eps);
+        this.weightDecay = Hyperparameters.nonNegative(owner, "weight_decay", weightDecay);
         this.m = new Tensor[this.params.size()];
         this.v = new Tensor[this.params.size()];
         this.t = new int[this.params.size()];

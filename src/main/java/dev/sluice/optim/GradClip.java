@@ -19,6 +19,11 @@ public final class GradClip {
      * @return the total norm before clipping
      */
     public static double clipGradNorm(List<Tensor> params, double maxNorm) {
+        // a negative bound would flip every gradient's sign and NaN would make them all NaN; +∞ is allowed (as
+        // PyTorch): it measures the norm without clipping
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("clipGradNorm: max norm must be > 0, got " + maxNorm);
+        }
         double sq = 0;
         try (var ignored = GradMode.noGrad()) {
             for (Tensor p : params) {

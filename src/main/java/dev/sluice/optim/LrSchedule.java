@@ -14,10 +14,14 @@ public interface LrSchedule {
     /**
      * The same rate at every step.
      *
-     * @param lr the learning rate
+     * @param lr the learning rate, finite and at least 0
      * @return a schedule that always returns {@code lr}
+     * @throws IllegalArgumentException if {@code lr} is negative, NaN or infinite
      */
-    static LrSchedule constant(double lr) { return step -> lr; }
+    static LrSchedule constant(double lr) {
+        Hyperparameters.learningRate("LrSchedule.constant", lr);
+        return step -> lr;
+    }
 
     /**
      * Linear warm-up then cosine decay, as GPT-2-style training uses: lr(s) = maxLr·(s+1)/warmup for s &lt; warmup (so
@@ -35,6 +39,8 @@ public interface LrSchedule {
         if (warmup < 0 || total < warmup) {
             throw new IllegalArgumentException("warmupCosine: need 0 <= warmup <= total, got warmup=" + warmup + ", total=" + total);
         }
+        Hyperparameters.learningRate("warmupCosine (maxLr)", maxLr);
+        Hyperparameters.learningRate("warmupCosine (minLr)", minLr);
         return step -> {
             if (step < warmup) return maxLr * (step + 1) / warmup;
             if (step >= total) return minLr;

@@ -35,9 +35,8 @@ public abstract class Optimizer {
      * @throws IllegalArgumentException if {@code lr} is negative or NaN
      */
     protected Optimizer(List<Tensor> params, double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
+        this.lr = Hyperparameters.learningRate(getClass().getSimpleName(), lr);
         this.params = List.copyOf(params);
-        this.lr = lr;
     }
 
     /** One update from the current gradients. */
@@ -79,8 +78,7 @@ public abstract class Optimizer {
      * @throws IllegalArgumentException if {@code lr} is negative or NaN
      */
     public void setLr(double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
-        this.lr = lr;
+        this.lr = Hyperparameters.learningRate(getClass().getSimpleName() + ".setLr", lr);
     }
 
     /**

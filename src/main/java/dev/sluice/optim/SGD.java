@@ -26,9 +26,12 @@ public final class SGD extends Optimizer {
      */
     public SGD(List<Tensor> params, double lr, double momentum, double weightDecay, boolean nesterov) {
         super(params, lr);
-        if (nesterov && momentum <= 0) throw new IllegalArgumentException("SGD: Nesterov momentum requires momentum > 0");
-        this.momentum = momentum;
-        this.weightDecay = weightDecay;
+        this.momentum = Hyperparameters.nonNegative("SGD", "momentum", momentum);
+        this.weightDecay = Hyperparameters.nonNegative("SGD", "weight_decay", weightDecay);
+        // dampening is always 0 here, so PyTorch's other Nesterov condition holds
+        if (nesterov && momentum <= 0) {
+            throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum > 0, got " + momentum);
+        }
         this.nesterov = nesterov;
         this.buffers = new Tensor[this.params.size()];
     }

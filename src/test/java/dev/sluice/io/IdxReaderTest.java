@@ -138,4 +138,55 @@ class IdxReaderTest {
         IdxFormatException e2 = assertThrows(IdxFormatException.class, () -> IdxReader.read(bad));
         assertTrue(e2.getMessage().contains(bad.toString()), e2.getMessage());
     }
+    private IdxFormatException refused(String name, byte[] content, String... fragments) throws IOException {
+        Path f = write(name, content);
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(f));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        for (String frag : fragments) assertTrue(e.getMessage().contains(frag), "expected '" + frag + "' in: " + e.getMessage());
+        return e;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
+    void gzipWithTrailingGarbageIsRefused() throws IOException {
+        // gzip(1) itself warns "decompression OK, trailing garbage ignored"; java.util.zip.GZIPInputStream ignores it
+        // silently. A valid IDX inside says nothing about the junk after it: refuse, naming the file and the byte count.
+        byte[] gz = gzip(idx(0x08, new int[] {100}, ubytes(100)));
+        refused("junk.gz", concat(gz, new byte[] {1, 2, 3}), "3 bytes of trailing data", "ends at byte " + gz.length);
+        refused("one.gz", concat(gz, new byte[] {0x42}), "1 bytes of trailing data");
+        refused("zeros.gz", concat(gz, new byte[4096]), "4096 bytes of trailing data");
+        refused("half-magic.gz", concat(gz, new byte[] {0x1f}), "1 bytes of trailing data");
+        // a second member that is not valid gzip is corrupt, not silently the end
+        refused("bad-member.gz", concat(gz, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0}), "truncated gzip", "byte " + gz.length);
+    }
+
+    @Test
+    void gzipOfMoreBytesThanTheHeaderDeclaresIsRefused() throws IOException {
+        refused("long.gz", gzip(idx(0x08, new int[] {3}, ubytes(5))), "do not match the data", "more than 3 bytes");
+        refused("long.idx", idx(0x08, new int[] {3}, ubytes(5)), "do not match the data", "more than 3 bytes");
+    }
+
+    @Test
+    void multiMemberGzipIsRead() throws IOException {
+        // RFC 1952: a gzip file may hold several members, decompressed back to back (as `cat a.gz b.gz`)
+        byte[] raw = idx(0x08, new int[] {2, 50}, ubytes(100));
+        byte[] two = concat(gzip(Arrays.copyOf(raw, 30)), gzip(Arrays.copyOfRange(raw, 30, raw.length)));
+        IdxArray a = IdxReader.read(write("two.gz", two));
+        assertArrayEquals(new int[] {2, 50}, a.shape());
+    }
+
+    @Test
+    void gzipCutInTheTrailerOrWithABadChecksumIsRefused() throws IOException {
+        byte[] gz = gzip(idx(0x08, new int[] {100}, ubytes(100)));
+        refused("trailer.gz", Arrays.copyOf(gz, gz.length - 3), "truncated gzip", "trailer");
+        byte[] crc = gz.clone();
+        crc[gz.length - 8] ^= 1;
+        refused("crc.gz", crc, "corrupt gzip", "CRC-32");
+        refused("header.gz", Arrays.copyOf(gz, 5), "truncated gzip", "header");
+    }
 }

@@ -54,7 +54,7 @@ final class CpuMatmul {
                     for (int j = 0; j < n; j++) cs.f64[cBase + j] += av * bs.f64[bBase + j * bCs];
                 }
                 if (epilogue == Epilogue.RELU) {
-                    for (int j = 0; j < n; j++) cs.f64[cBase + j] = cs.f64[cBase + j] > 0 ? cs.f64[cBase + j] : 0;
+                    for (int j = 0; j < n; j++) cs.f64[cBase + j] = cs.f64[cBase + j] <= 0 ? 0 : cs.f64[cBase + j];
                 }
             }
         });

@@ -67,7 +67,7 @@ public final class ScalarFloat32Kernels implements Float32Kernels {
                 }
             }
             if (epilogue == Epilogue.RELU) {
-                for (int j = 0; j < n; j++) c[cRow + j] = c[cRow + j] > 0 ? c[cRow + j] : 0f;
+                for (int j = 0; j < n; j++) c[cRow + j] = c[cRow + j] <= 0 ? 0f : c[cRow + j];
             }
         }
     }

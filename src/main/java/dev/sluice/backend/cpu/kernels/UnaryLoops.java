@@ -93,17 +93,17 @@ final class UnaryLoops {
         }
     }
 
-    // relu: x[n] -> out[n] = relu(x)
+    // relu: x[n] -> out[n] = relu(x), zero where x <= 0 so that NaN passes through
     private static void relu(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            VectorMath.ZERO.blend(v, v.compare(VectorOperators.GT, VectorMath.ZERO)).intoArray(out, oo + i);
+            v.blend(VectorMath.ZERO, v.compare(VectorOperators.LE, VectorMath.ZERO)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-            VectorMath.ZERO.blend(v, v.compare(VectorOperators.GT, VectorMath.ZERO)).intoArray(out, oo + i, m);
+            v.blend(VectorMath.ZERO, v.compare(VectorOperators.LE, VectorMath.ZERO)).intoArray(out, oo + i, m);
         }
     }
 
@@ -253,13 +253,13 @@ final class UnaryLoops {
         for (int end = S.loopBound(n); i < end; i += V) {
             FloatVector x = FloatVector.fromArray(S, xs, xo + i);
             FloatVector g = FloatVector.fromArray(S, gs, go + i);
-            g.mul(VectorMath.ZERO.blend(VectorMath.ONE, x.compare(VectorOperators.GT, VectorMath.ZERO))).intoArray(out, oo + i);
+            g.mul(VectorMath.ONE.blend(VectorMath.ZERO, x.compare(VectorOperators.LE, VectorMath.ZERO))).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector x = FloatVector.fromArray(S, xs, xo + i, m);
             FloatVector g = FloatVector.fromArray(S, gs, go + i, m);
-            g.mul(VectorMath.ZERO.blend(VectorMath.ONE, x.compare(VectorOperators.GT, VectorMath.ZERO))).intoArray(out, oo + i, m);
+            g.mul(VectorMath.ONE.blend(VectorMath.ZERO, x.compare(VectorOperators.LE, VectorMath.ZERO))).intoArray(out, oo + i, m);
         }
     }
 

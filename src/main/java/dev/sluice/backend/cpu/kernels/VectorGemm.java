@@ -138,8 +138,8 @@ final class VectorGemm {
         return aCs == 1 && (MR <= 5 || n <= 4 * NR);
     }
 
-    /** The scalar ReLU, identical to the RELU op's {@code x > 0 ? x : 0}. */
-    private static float relu(float x) { return x > 0 ? x : 0f; }
+    /** The scalar ReLU, identical to the RELU op's {@code x <= 0 ? 0 : x} (NaN stays NaN). */
+    private static float relu(float x) { return x <= 0 ? 0f : x; }
 
     /** The blocked loop nest over rows [i0, i1) and columns [j0, j1) of C, on the calling thread. */
     private static void blocked(int i0, int i1, int j0, int j1, int k, int kcBlock, boolean aInPlace, float[] a,
@@ -363,8 +363,8 @@ final class VectorGemm {
     }
 
     /**
-     * ReLU over one just-stored mr×nr tile of C, still in L1: x > 0 ? x : 0 by compare and blend, exactly as the RELU
-     * op (max would keep NaN and −0). A separate small method rather than a step of the micro-kernel's store: a
+     * ReLU over one just-stored mr×nr tile of C, still in L1: x <= 0 ? 0 : x by compare and blend, exactly as the RELU
+     * op (keeps NaN; max would also keep −0). A separate small method rather than a step of the micro-kernel's store: a
      * larger store no longer inlines into the kernel, and its vector arguments are then boxed on every call.
      */
     private static void reluTile(float[] c, int cIdx, int cRs, int mr, int nr) {
@@ -373,7 +373,7 @@ final class VectorGemm {
             int row = cIdx + r * cRs, j = 0;
             for (; j + V <= nr; j += V) {
                 FloatVector v = FloatVector.fromArray(S, c, row + j);
-                zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(c, row + j);
+                v.blend(zero, v.compare(VectorOperators.LE, zero)).intoArray(c, row + j);
             }
             for (; j < nr; j++) c[row + j] = relu(c[row + j]);
         }

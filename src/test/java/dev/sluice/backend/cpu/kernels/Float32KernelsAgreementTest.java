@@ -126,6 +126,62 @@ class Float32KernelsAgreementTest {
     }
 
     @Test
+    void unaryBackwardHandlesSpecialValuesLikeTheReference() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e-30f, -1e-30f, 3f, -3f, 0.5f};
+        float[] g = {1f, -2f, 0.5f, Float.NaN, 3f, 1f, -1f, 2f, 0f, 1.5f};
+        for (UnaryOp op : UnaryOp.values()) {
+            float[] y = new float[x.length];
+            REF.unary(op, x, 0, 1, y, 0, x.length);
+            float[] o1 = new float[x.length], o2 = new float[x.length];
+            REF.unaryBackward(op, x, 0, y, 0, g, 0, o1, 0, x.length);
+            vec.unaryBackward(op, x, 0, y, 0, g, 0, o2, 0, x.length);
+            assertClose(op + "' specials", o1, o2, 3e-5, 2e-6);
+        }
+    }
+
+    @Test
+    void reluKeepsNaNInEveryKernel() {
+        // PyTorch: torch.relu(torch.tensor(float('nan'))) is nan (relu is clamp_min(x, 0), which propagates NaN), so
+        // anomaly mode can see it; -0 becomes +0; the gradient at NaN is passed through (threshold_backward: x <= 0 ? 0 : g)
+        float[] x = {Float.NaN, -1f, -0f, 0f, 2f, Float.NaN, -3f, Float.NaN, 5f, -0.5f, 1f, Float.NaN, 7f, -7f, 0f, 1e-30f, Float.NaN};
+        for (Float32Kernels k : new Float32Kernels[] {REF, vec}) {
+            float[] out = new float[x.length], grad = new float[x.length], g = new float[x.length];
+            java.util.Arrays.fill(g, 2f);
+            k.unary(UnaryOp.RELU, x, 0, 1, out, 0, x.length);
+            k.unaryBackward(UnaryOp.RELU, x, 0, out, 0, g, 0, grad, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                float want = Float.isNaN(x[i]) ? Float.NaN : x[i] > 0 ? x[i] : 0f;
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[i]), k.name() + " relu at " + i);
+                assertEquals(Float.isNaN(x[i]) || x[i] > 0 ? 2f : 0f, grad[i], k.name() + " relu' at " + i);
+            }
+            float[] strided = new float[x.length];
+            k.unary(UnaryOp.RELU, new float[] {Float.NaN}, 0, 0, strided, 0, x.length);
+            for (float v : strided) assertTrue(Float.isNaN(v), k.name() + " broadcast relu(NaN)");
+        }
+        // the GEMM's fused ReLU too, on the small, blocked and shared paths, edge tiles included: a NaN in row 1 of A
+        // makes row 1 of C NaN
+        for (int[] s : new int[][] {{3, 5, 4}, {2 * VectorGemm.MR + 1, VectorGemm.NR + 3, 37}, {150, 1100, 300}}) {
+            int m = s[0], n = s[1], kk = s[2];
+            SplittableRandom rnd = new SplittableRandom(41);
+            float[] a = random(rnd, m * kk, -1, 1), b = random(rnd, kk * n, -1, 1);
+            a[kk + 2] = Float.NaN;
+            for (Float32Kernels k : new Float32Kernels[] {REF, vec}) {
+                float[] c = new float[m * n];
+                k.gemm(m, n, kk, a, 0, kk, 1, b, 0, n, 1, c, 0, n, false, Epilogue.RELU);
+                for (int j = 0; j < n; j++) assertTrue(Float.isNaN(c[n + j]), k.name() + " gemm+relu " + m + "×" + n + " at (1, " + j + ")");
+                for (int j = 0; j < n; j++) assertFalse(Float.isNaN(c[j]), k.name() + " gemm+relu row 0");
+            }
+        }
+        // and k = 0 (C is the bias, ReLU'd by the scalar path)
+        for (Float32Kernels k : new Float32Kernels[] {REF, vec}) {
+            float[] c = {Float.NaN, -1f, 2f};
+            k.gemm(1, 3, 0, new float[1], 0, 0, 1, new float[1], 0, 3, 1, c, 0, 3, true, Epilogue.RELU);
+            assertTrue(Float.isNaN(c[0]), k.name() + " gemm+relu with k = 0");
+            assertEquals(0f, c[1]);
+        }
+    }
+
+    @Test
     void binaryAgreesForEveryStrideCombination() {
         SplittableRandom rnd = new SplittableRandom(13);
         int[][] strides = {{1, 1}, {0, 1}, {1, 0}, {0, 0}, {2, 1}, {1, 3}};
