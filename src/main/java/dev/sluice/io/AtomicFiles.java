@@ -24,6 +24,12 @@ public final class AtomicFiles {
     /** Writes the content of one file to a stream. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the whole content. The stream must not be closed; {@link AtomicFiles#write} flushes and forces it.
+         *
+         * @param out the temporary file's stream
+         * @throws IOException when writing fails: the temporary file is then deleted and the target left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -33,8 +39,14 @@ public final class AtomicFiles {
 
     /**
      * Atomically replaces {@code target} with what {@code writer} produces. The file gets the mode a plain
-     * {@link Files#write} would give it: a new one 0666 less the umask (e.g. 0644), a replaced one its old mode. Stale temporaries of the same target left
-     * by a killed save are removed first (see {@link StaleTemporaries} for why a concurrent writer's are safe).
+     * {@link Files#write} would give it: a new one 0666 less the umask (e.g. 0644), a replaced one its old mode.
+     * Stale temporaries of the same target left by a killed save ({@code .<name>.<digits>.tmp} older than a minute and
+     * not locked by a live writer) are removed first.
+     *
+     * @param target the file to replace; missing parent directories are created
+     * @param writer produces the content
+     * @throws IOException when the directory, the temporary file, the write, the sync or the rename fails; the target
+     *                     is then unchanged and no temporary file is left behind
      */
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
@@ -102,7 +114,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** Atomically replaces {@code target} with a UTF-8 string. */
+    /**
+     * Atomically replaces {@code target} with a UTF-8 string (see {@link #write}).
+     *
+     * @param target  the file to replace
+     * @param content its new content
+     * @throws IOException as {@link #write} does
+     */
     public static void writeString(Path target, String content) throws IOException {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         write(target, out -> out.write(bytes));

@@ -23,6 +23,8 @@ public final class IdxReader {
     /**
      * Reads a whole IDX file, raw or gzip-compressed.
      *
+     * @param file the file; gzip is recognised by its magic bytes, not by the name
+     * @return the array: its element type, dims and values
      * @throws IdxFormatException for a bad magic number, unknown type, truncated data, bytes beyond what the dims
      *                            declare, or corrupt gzip data or trailing bytes after it, naming the file
      * @throws java.nio.file.NoSuchFileException when the file does not exist
