@@ -21,60 +21,56 @@ class ClassPathFallbackTest {
         return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
-    @Test
-    void withoutTheVectorModuleTheScalarKernelsRunAfterOneWarning() throws Exception {
+    /** What a child JVM running {@link ClassPathProbe} on a plain class path printed, and how it exited. */
+    private record Probe(int exit, String stdout, String stderr) {
+        String report() { return "\nstdout:\n" + stdout + "\nstderr:\n" + stderr; }
+    }
+
+    private static Probe runProbe(String... jvmOptions) throws Exception {
         String classPath = locationOf(KernelDispatch.class) + File.pathSeparator + locationOf(ClassPathProbe.class);
         String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = Files.createTempFile("probe", ".out"), err = Files.createTempFile("probe", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(javaExe, "-cp", classPath, ClassPathProbe.class.getName())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            List<String> command = new java.util.ArrayList<>(List.of(javaExe));
+            command.addAll(List.of(jvmOptions));
+            command.addAll(List.of("-cp", classPath, ClassPathProbe.class.getName()));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().remove("SLUICE_KERNELS"); // the automatic choice is under test
+            pb.environment().remove("SLUICE_STRICT");
             pb.environment().remove("JAVA_TOOL_OPTIONS");
             Process p = pb.start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe timed out");
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            String stderr = Files.readString(err, StandardCharsets.UTF_8);
-            String report = "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-            assertEquals(0, p.exitValue(), "probe failed" + report);
-            List<String> lines = stdout.lines().toList();
-            assertTrue(lines.contains("kernels=scalar"), report);
-            assertTrue(lines.contains("result=[58.0, 64.0, 139.0, 154.0]"), report);
-            assertTrue(lines.contains("again=[58.0, 64.0, 139.0, 154.0]"), report);
-            int warnings = stderr.split(java.util.regex.Pattern.quote(KernelDispatch.WARNING_PREFIX), -1).length - 1;
-            assertEquals(1, warnings, "expected exactly one fallback warning" + report);
-            assertTrue(stderr.contains("jdk.incubator.vector is not available"), report);
-            assertTrue(stderr.contains("about 20× slower"), "the warning states the slowdown" + report);
+            return new Probe(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
     }
 
+    @Test
+    void withoutTheVectorModuleTheScalarKernelsRunAfterOneWarning() throws Exception {
+        Probe p = runProbe();
+        String report = p.report();
+        assertEquals(0, p.exit(), "probe failed" + report);
+        List<String> lines = p.stdout().lines().toList();
+        assertTrue(lines.contains("kernels=scalar"), report);
+        assertTrue(lines.contains("result=[58.0, 64.0, 139.0, 154.0]"), report);
+        assertTrue(lines.contains("again=[58.0, 64.0, 139.0, 154.0]"), report);
+        int warnings = p.stderr().split(java.util.regex.Pattern.quote(KernelDispatch.WARNING_PREFIX), -1).length - 1;
+        assertEquals(1, warnings, "expected exactly one fallback warning" + report);
+        assertTrue(p.stderr().contains("jdk.incubator.vector is not available"), report);
+        assertTrue(p.stderr().contains("about 20× slower"), "the warning states the slowdown" + report);
+    }
+
     /** Strict mode turns the fallback into a failure of the first op, naming the missing flag; nothing runs scalar. */
     @Test
     void strictModeRefusesTheScalarFallbackNamingTheFlag() throws Exception {
-        String classPath = locationOf(KernelDispatch.class) + File.pathSeparator + locationOf(ClassPathProbe.class);
-        String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path out = Files.createTempFile("probe", ".out"), err = Files.createTempFile("probe", ".err");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(javaExe, "-Dsluice.strict=true", "-cp", classPath,
-                    ClassPathProbe.class.getName()).redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().remove("SLUICE_KERNELS");
-            pb.environment().remove("JAVA_TOOL_OPTIONS");
-            Process p = pb.start();
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe timed out");
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            String stderr = Files.readString(err, StandardCharsets.UTF_8);
-            String report = "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-            assertTrue(p.exitValue() != 0, "strict mode must fail" + report);
-            assertTrue(stderr.contains("IllegalStateException: sluice strict mode"), report);
-            assertTrue(stderr.contains("--add-modules jdk.incubator.vector"), report);
-            assertTrue(!stdout.contains("result="), "no op ran on the scalar kernels" + report);
-            assertTrue(!stderr.contains("WARNING"), "strict mode fails instead of warning" + report);
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        Probe p = runProbe("-Dsluice.strict=true");
+        String report = p.report();
+        assertTrue(p.exit() != 0, "strict mode must fail" + report);
+        assertTrue(p.stderr().contains("IllegalStateException: sluice strict mode"), report);
+        assertTrue(p.stderr().contains("--add-modules jdk.incubator.vector"), report);
+        assertTrue(!p.stdout().contains("result="), "no op ran on the scalar kernels" + report);
+        assertTrue(!p.stderr().contains("WARNING"), "strict mode fails instead of warning" + report);
     }
 }
