@@ -53,10 +53,24 @@ enum StoredType {
     }
 
     /** Half precision bits → float (exact, subnormals, infinities and NaN payloads included). */
-    static float halfToFloat(short h) { return Float.float16ToFloat(h); }
+    static float halfToFloat(short h) {
+        if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0) {
+            // NaN by bits: Float.float16ToFloat quiets signalling NaNs, which would change them on the way back
+            return Float.intBitsToFloat((h & 0x8000) << 16 | 0x7f800000 | (h & 0x3ff) << 13);
+        }
+        return Float.float16ToFloat(h);
+    }
 
     /** float → half precision bits, round to nearest even; overflow gives ±inf, NaN stays NaN (payload kept where it fits). */
-    static short floatToHalf(float f) { return Float.floatToFloat16(f); }
+    static short floatToHalf(float f) {
+        if (Float.isNaN(f)) {
+            int bits = Float.floatToRawIntBits(f);
+            int m = (bits >>> 13) & 0x3ff;
+            if (m == 0) m = 0x200; // the payload was in the dropped bits: keep it a (quiet) NaN
+            return (short) ((bits >>> 16) & 0x8000 | 0x7c00 | m);
+        }
+        return Float.floatToFloat16(f);
+    }
 
     /** bfloat16 bits → float (exact: bfloat16 is the top half of a float). */
     static float bf16ToFloat(short b) { return Float.intBitsToFloat((b & 0xffff) << 16); }
