@@ -24,6 +24,7 @@ module dev.sluice {
     exports dev.sluice.autograd;
     exports dev.sluice.data;
     exports dev.sluice.io;
+    exports dev.sluice.models;
     exports dev.sluice.nn;
     exports dev.sluice.nn.functional;
     exports dev.sluice.optim;

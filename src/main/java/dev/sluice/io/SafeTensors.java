@@ -14,7 +14,9 @@ import java.util.Map;
  * <p>Files written here are byte-identical to those of the reference implementation
  * ({@code safetensors.torch.save_file}) for the same tensors and at most one metadata entry, and files from it load
  * here (as {@code safetensors.torch.load_file}). Supported dtypes are those of {@link dev.sluice.tensor.DType}: F32,
- * F64, I32, I64, BOOL. Tensors are read onto the CPU.
+ * F64, I32, I64, BOOL, plus F16 and BF16, which are read as float32 (exactly) and can be written back from float32
+ * (rounding to nearest even; {@link #write(Path, Map, Map, Map)}). Tensors are read onto the CPU from a memory-mapped
+ * file, so reading needs no heap beyond the tensors themselves and files may exceed 2 GiB.
  * {@snippet :
  * Map<String, Tensor> tensors = new LinkedHashMap<>();
  * tensors.put("weight", Tensor.randn(4, 3));
@@ -48,6 +50,26 @@ public final class SafeTensors {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         SafeTensorsWriter.write(file, tensors, metadata);
+    }
+
+    /**
+     * As {@link #write(Path, Map, Map)}, storing some tensors in another element type than their dtype's: a float32
+     * tensor may be stored as {@code F16} or {@code BF16} (rounded to nearest even, overflow to infinity, NaN kept
+     * NaN), so a half-precision checkpoint read by {@link #read(Path)} writes back byte for byte. Use
+     * {@link SafeTensorsFile#storedDtype(String)} to learn a tensor's original type.
+     *
+     * @param file the file to create or replace
+     * @param tensors named tensors; names must be non-empty and not {@value #METADATA_KEY}
+     * @param metadata string metadata, or null to write no {@value #METADATA_KEY} entry
+     * @param storedAs header dtype names ({@code F32}, {@code F16}, {@code BF16}, ...) by tensor name; tensors not in
+     * it are stored in their own dtype
+     * @throws IllegalArgumentException for an invalid name, a null tensor, an unknown type, a type that cannot hold the
+     * tensor's dtype, or an entry naming no tensor, before the target is touched
+     * @throws IOException if the file cannot be written (the previous file, if any, is left as it was)
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata,
+            Map<String, String> storedAs) throws IOException {
+        SafeTensorsWriter.write(file, tensors, metadata, storedAs);
     }
 
     /**

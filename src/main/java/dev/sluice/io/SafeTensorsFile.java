@@ -13,11 +13,28 @@ public final class SafeTensorsFile {
     private final Path file;
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
+    private final Map<String, String> storedDtypes;
 
-    SafeTensorsFile(Path file, LinkedHashMap<String, Tensor> tensors, LinkedHashMap<String, String> metadata) {
+    SafeTensorsFile(Path file, LinkedHashMap<String, Tensor> tensors, LinkedHashMap<String, String> metadata,
+            LinkedHashMap<String, String> storedDtypes) {
         this.file = file;
         this.tensors = Collections.unmodifiableMap(tensors);
         this.metadata = Collections.unmodifiableMap(metadata);
+        this.storedDtypes = Collections.unmodifiableMap(storedDtypes);
+    }
+
+    /**
+     * The element type a tensor has in the file, as the header names it: {@code F16} and {@code BF16} tensors are read
+     * as float32, so {@link #tensor(String)} does not tell them apart from {@code F32} ones. Pass it back to
+     * {@link SafeTensors#write(Path, Map, Map, Map)} to store the tensor as it was.
+     *
+     * @param name a tensor name as written in the header
+     * @return {@code F32}, {@code F16}, {@code BF16}, {@code F64}, {@code I32}, {@code I64} or {@code BOOL}
+     * @throws NoSuchElementException naming the file and the available names when there is none
+     */
+    public String storedDtype(String name) {
+        tensor(name);
+        return storedDtypes.get(name);
     }
 
     /**

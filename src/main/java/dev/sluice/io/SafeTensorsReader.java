@@ -1,6 +1,5 @@
 package dev.sluice.io;
 
-import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,8 +7,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,21 +27,26 @@ final class SafeTensorsReader {
 
     private SafeTensorsReader() {}
 
-    private record Info(String name, DType dtype, int[] shape, long begin, long end) {}
+    private record Info(String name, StoredType type, int[] shape, long begin, long end) {}
 
     static SafeTensorsFile read(Path file) throws IOException {
-        long size = Files.size(file);
-        // The whole file is read into one array; Sluice's models are far below this limit
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IOException(file + ": " + size + " bytes is too large for SafeTensors.read (limit 2 GiB)");
+        // Memory-mapped: the file's bytes are never copied onto the heap as a whole, only converted tensor by tensor
+        // into the tensors' own arrays, so a file needs no more heap than its tensors and may exceed 2 GiB
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            long size = ch.size();
+            if (size < 8) {
+                throw new SafeTensorsFormatException(file, "file is " + size
+                        + " bytes, shorter than the 8-byte header length prefix (empty or truncated file?)");
+            }
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return read(file, seg);
         }
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < 8) {
-            throw new SafeTensorsFormatException(file, "file is " + bytes.length
-                    + " bytes, shorter than the 8-byte header length prefix (empty or truncated file?)");
-        }
-        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        long available = bytes.length - 8L;
+    }
+
+    private static SafeTensorsFile read(Path file, MemorySegment seg) throws IOException {
+        long size = seg.byteSize();
+        long n = seg.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        long available = size - 8L;
         if (Long.compareUnsigned(n, available) > 0) {
             throw new SafeTensorsFormatException(file, "header length " + Long.toUnsignedString(n) + " is larger than the "
                     + available + " bytes that follow the length prefix (truncated file, or not a safetensors file?)");
@@ -47,7 +55,8 @@ final class SafeTensorsReader {
             throw new SafeTensorsFormatException(file, "header length " + n + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
         }
         int headerLen = (int) n;
-        String text = decodeUtf8(file, bytes, headerLen);
+        byte[] headerBytes = seg.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        String text = decodeUtf8(file, headerBytes, headerLen);
         Object parsed;
         try {
             parsed = Json.parse(text);
@@ -74,13 +83,14 @@ final class SafeTensorsReader {
         long bufferLen = available - headerLen;
         checkLayout(file, infos, bufferLen);
 
-        int dataStart = 8 + headerLen;
+        long dataStart = 8L + headerLen;
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        LinkedHashMap<String, String> stored = new LinkedHashMap<>();
         for (Info info : infos) {
-            tensors.put(info.name, TensorBytes.fromLittleEndian(info.dtype, info.shape, bytes,
-                    dataStart + (int) info.begin, (int) (info.end - info.begin)));
+            tensors.put(info.name, TensorBytes.fromSegment(info.type, info.shape, seg, dataStart + info.begin));
+            stored.put(info.name, info.type.header);
         }
-        return new SafeTensorsFile(file, tensors, metadata);
+        return new SafeTensorsFile(file, tensors, metadata, stored);
     }
 
     private static String decodeUtf8(Path file, byte[] bytes, int headerLen) throws SafeTensorsFormatException {
@@ -88,7 +98,7 @@ final class SafeTensorsReader {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 8, headerLen))
+                    .decode(ByteBuffer.wrap(bytes, 0, headerLen))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new SafeTensorsFormatException(file, "header is not valid UTF-8");
@@ -116,11 +126,10 @@ final class SafeTensorsReader {
         if (!(m.get("dtype") instanceof String dtypeName)) {
             throw new SafeTensorsFormatException(file, where + "missing or non-string \"dtype\"");
         }
-        DType dtype;
-        try {
-            dtype = DType.fromSafetensorsName(dtypeName);
-        } catch (IllegalArgumentException e) {
-            throw new SafeTensorsFormatException(file, where + "unknown dtype '" + dtypeName + "' (supported: F32, F64, I32, I64, BOOL)");
+        StoredType dtype = StoredType.fromHeader(dtypeName);
+        if (dtype == null) {
+            throw new SafeTensorsFormatException(file, where + "unknown dtype '" + dtypeName + "' (supported: "
+                    + StoredType.supported() + ")");
         }
         long[] shapeL = longList(file, where, "shape", m.get("shape"));
         long[] offsets = longList(file, where, "data_offsets", m.get("data_offsets"));
@@ -142,7 +151,7 @@ final class SafeTensorsReader {
                 throw new SafeTensorsFormatException(file, where + "shape " + Arrays.toString(shapeL) + " has too many elements for Sluice");
             }
         }
-        long expected = numel * dtype.itemSize();
+        long expected = numel * dtype.itemSize;
         if (offsets[1] - offsets[0] != expected) {
             throw new SafeTensorsFormatException(file, where + "shape " + Arrays.toString(shapeL) + " with dtype " + dtypeName
                     + " needs " + expected + " bytes, but data_offsets " + Arrays.toString(offsets) + " span "

@@ -1,8 +1,9 @@
 package dev.sluice.io;
 
-import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Tensor;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,14 @@ import java.util.TreeMap;
 final class SafeTensorsWriter {
     private SafeTensorsWriter() {}
 
-    private record Entry(String name, byte[] utf8Name, Tensor tensor) {}
+    private record Entry(String name, byte[] utf8Name, Tensor tensor, StoredType type) {}
 
     static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, Map.of());
+    }
+
+    static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, String> storedAs)
+            throws IOException {
         // Everything that can be rejected is checked here, before AtomicFiles creates anything next to the target
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -31,10 +37,26 @@ final class SafeTensorsWriter {
                 throw new IllegalArgumentException("safetensors: '" + name + "' is reserved for metadata and cannot name a tensor");
             }
             if (e.getValue() == null) throw new IllegalArgumentException("safetensors: tensor '" + name + "' is null");
-            entries.add(new Entry(name, name.getBytes(StandardCharsets.UTF_8), e.getValue()));
+            Tensor t = e.getValue();
+            StoredType type = StoredType.of(t.dtype());
+            String want = storedAs == null ? null : storedAs.get(name);
+            if (want != null) {
+                type = StoredType.fromHeader(want);
+                if (type == null || !type.canStore(t.dtype())) {
+                    throw new IllegalArgumentException("safetensors: tensor '" + name + "' of dtype " + t.dtype()
+                            + " cannot be stored as '" + want + "' (float32 tensors may be stored as F32, F16 or BF16;"
+                            + " other dtypes only as themselves)");
+                }
+            }
+            entries.add(new Entry(name, name.getBytes(StandardCharsets.UTF_8), t, type));
+        }
+        if (storedAs != null) {
+            for (String k : storedAs.keySet()) {
+                if (!tensors.containsKey(k)) throw new IllegalArgumentException("safetensors: a storage dtype is given for '" + k + "', which is not among the tensors");
+            }
         }
         // The reference sorts by dtype (widest first) then by name bytes; matching it makes files byte-identical
-        entries.sort(Comparator.comparingInt((Entry en) -> -dtypeRank(en.tensor.dtype()))
+        entries.sort(Comparator.comparingInt((Entry en) -> -en.type.ordinal())
                 .thenComparing((a, b) -> Arrays.compareUnsigned(a.utf8Name, b.utf8Name)));
 
         Map<String, Object> header = new LinkedHashMap<>();
@@ -42,9 +64,9 @@ final class SafeTensorsWriter {
         long offset = 0;
         for (Entry en : entries) {
             Tensor t = en.tensor;
-            long bytes = (long) t.numel() * t.dtype().itemSize();
+            long bytes = (long) t.numel() * en.type.itemSize;
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put("dtype", t.dtype().safetensorsName());
+            info.put("dtype", en.type.header);
             info.put("shape", t.shape());
             info.put("data_offsets", new long[] {offset, offset + bytes});
             header.put(en.name, info);
@@ -59,8 +81,10 @@ final class SafeTensorsWriter {
         AtomicFiles.write(file, out -> {
             out.write(prefix);
             out.write(headerBytes);
-            // One tensor at a time so only one extra copy is alive at once
-            for (Entry en : entries) out.write(TensorBytes.toLittleEndian(en.tensor));
+            // One chunk of one tensor at a time: only a few MB of temporaries are alive at once
+            OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+            for (Entry en : entries) TensorBytes.write(en.tensor, en.type, buffered);
+            buffered.flush();
         });
     }
 
@@ -74,16 +98,5 @@ final class SafeTensorsWriter {
             sorted.put(e.getKey(), e.getValue());
         }
         return sorted;
-    }
-
-    /** Position in the reference implementation's Dtype enum, whose derived ordering it sorts by. */
-    private static int dtypeRank(DType d) {
-        return switch (d) {
-            case BOOL -> 0;
-            case INT32 -> 1;
-            case FLOAT32 -> 2;
-            case FLOAT64 -> 3;
-            case INT64 -> 4;
-        };
     }
 }

@@ -19,6 +19,20 @@ public final class Embedding extends Module {
         weight = registerParameter("weight", Init.normal(Tensor.zeros(num, dim), 1.0, gen));
     }
 
+    /**
+     * A table holding the given tensor as its weight parameter (not copied), e.g. loaded from a checkpoint.
+     *
+     * @param weight the [num, dim] floating-point leaf tensor
+     * @throws IllegalArgumentException if weight is not 2-D, not floating point, or not a leaf
+     */
+    public Embedding(Tensor weight) {
+        if (weight.dim() != 2 || !weight.dtype().isFloating()) {
+            throw new IllegalArgumentException("Embedding: weight must be a floating-point [num, dim] tensor, got "
+                    + weight.dtype() + " " + java.util.Arrays.toString(weight.shape()));
+        }
+        this.weight = registerParameter("weight", weight);
+    }
+
     /** indices (int32/int64, shape S) → embeddings of shape S + [dim]. */
     @Override
     public Tensor forward(Tensor indices) { return Indexing.embedding(weight, indices); }

@@ -64,8 +64,18 @@ public final class KVCache {
         return null;
     }
 
-    /** Appends this step's k and v ([B, H, Tnew, hd]) for a layer and returns the full {keys, values}. */
-    Tensor[] append(int layer, Tensor k, Tensor v) {
+    /**
+     * Appends a step's keys and values for one layer (for attention layers outside this package, such as those of
+     * {@code dev.sluice.models}). Not detached: with grad mode on, gradients flow to earlier positions as in a full
+     * forward pass.
+     *
+     * @param layer the layer's slot, in [0, layers())
+     * @param k the new keys [B, H, Tnew, hd]
+     * @param v the new values [B, H, Tnew, hd]
+     * @return the layer's keys and values over all cached positions, {keys, values}, each [B, H, T, hd]
+     * @throws IndexOutOfBoundsException if layer is outside [0, layers())
+     */
+    public Tensor[] append(int layer, Tensor k, Tensor v) {
         // not detached: with grad mode on, gradients flow to earlier positions as in a full forward pass
         keys[layer] = keys[layer] == null ? k : Tensor.cat(2, keys[layer], k);
         values[layer] = values[layer] == null ? v : Tensor.cat(2, values[layer], v);

@@ -34,8 +34,20 @@ public final class Linear extends Module {
         }
     }
 
-    /** A layer wrapping existing tensors (for surgery): weight [out, in], bias [out] or null. */
-    private Linear(Tensor weight, Tensor bias) {
+    /**
+     * A layer holding the given tensors as its parameters (not copied), e.g. loaded from a checkpoint.
+     *
+     * @param weight the [out, in] floating-point leaf tensor
+     * @param bias the [out] leaf tensor of the same dtype, or null for a layer without bias
+     * @throws IllegalArgumentException if the shapes do not fit, a tensor is not floating point or not a leaf
+     */
+    public Linear(Tensor weight, Tensor bias) {
+        if (weight.dim() != 2 || !weight.dtype().isFloating()
+                || bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0) || bias.dtype() != weight.dtype())) {
+            throw new IllegalArgumentException("Linear: expected a floating-point weight [out, in] and a bias [out] of its dtype or null, got "
+                    + weight.dtype() + " " + java.util.Arrays.toString(weight.shape()) + " and "
+                    + (bias == null ? "null" : bias.dtype() + " " + java.util.Arrays.toString(bias.shape())));
+        }
         this.weight = registerParameter("weight", weight);
         this.bias = bias == null ? null : registerParameter("bias", bias);
     }

@@ -28,6 +28,22 @@ public final class CpuStorage extends Storage {
     @Override
     public Backend backend() { return CpuBackend.INSTANCE; }
 
+    /**
+     * The float array behind a float32 CPU storage, for loaders that fill a freshly created tensor in place instead of
+     * copying a temporary array into it (the array may be longer than the storage; element i of a contiguous view at
+     * offset 0 is index i).
+     *
+     * @param s a float32 storage of the CPU backend
+     * @return its array
+     * @throws IllegalArgumentException if s is not a float32 CPU storage
+     */
+    public static float[] floats(Storage s) {
+        if (!(s instanceof CpuStorage c) || c.f32 == null) {
+            throw new IllegalArgumentException("CpuStorage.floats: not a live float32 CPU storage: " + s);
+        }
+        return c.f32;
+    }
+
     /** Hands the float array to the buffer pool; the caller guarantees no view of this storage is used again. */
     void recycle() {
         float[] a = f32;
