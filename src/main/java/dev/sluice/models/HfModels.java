@@ -55,6 +55,25 @@ import java.util.stream.Stream;
  * }
  */
 public final class HfModels {
+    /**
+     * A new empty directory beside {@code abs}, named {@code .<name>.<random>.tmp}. Not Files.createTempDirectory: that
+     * creates it with mode 0700, and the rename would hand that private mode to the saved model; this one gets the
+     * umask's mode, as {@code mkdir} would.
+     */
+    private static Path newSiblingDirectory(Path abs) throws IOException {
+        Path parent = abs.getParent() == null ? Path.of(".").toAbsolutePath() : abs.getParent();
+        Files.createDirectories(parent);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(System.nanoTime() ^ abs.hashCode());
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = parent.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(random.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createDirectory(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) throw e;
+            }
+        }
+    }
+
     /** Hugging Face's default shard size limit, 5 GB (decimal, as transformers' "5GB"). */
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
 
@@ -294,8 +313,7 @@ public final class HfModels {
         LinkedHashMap<String, String> files = new LinkedHashMap<>();   // file name -> content kind, in write order
         Path abs = dir.toAbsolutePath();
         boolean fresh = !Files.exists(abs);
-        Path target = fresh ? Files.createTempDirectory(abs.getParent() == null ? Path.of(".") : abs.getParent(),
-                "." + abs.getFileName() + ".tmp") : abs;
+        Path target = fresh ? newSiblingDirectory(abs) : abs;
         if (!fresh && !Files.isDirectory(abs)) throw new IOException(abs + " exists and is not a directory");
         boolean done = false;
         try {

@@ -189,6 +189,22 @@ class HfModelsTest {
         assertTrue(Files.readString(tmp.resolve("bf16/config.json")).contains("\"bfloat16\""));
     }
 
+    /** A saved model directory gets the mode mkdir gives (the umask's), not a temporary directory's private 0700. */
+    @Test
+    void savedDirectoryHasTheUsualMode() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "POSIX file modes only");
+        HfModels.save(new LlamaModel(smallLlama(2, true), new Generator(6)), tmp.resolve("model"));
+        Path plain = Files.createDirectory(tmp.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(tmp.resolve("model")));
+        Path plainFile = Files.writeString(tmp.resolve("plain.txt"), "x");
+        assertEquals(Files.getPosixFilePermissions(plainFile),
+                Files.getPosixFilePermissions(tmp.resolve("model/model.safetensors")));
+        try (var left = Files.list(tmp)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary left behind");
+        }
+    }
+
     @Test
     void checkpointProblemsAreNamed() throws IOException {
         assertThrows(NoSuchFileException.class, () -> HfModels.load(tmp.resolve("nothing")));
