@@ -100,6 +100,10 @@ final class VectorGemm {
             }
             return;
         }
+        if (VectorGemv.applies(m, k, aCs, bRs)) {
+            VectorGemv.rowTimesTransposed(n, k, a, aOff, b, bOff, bCs, c, cOff, accumulate, relu);
+            return;
+        }
         long fmas = (long) m * n * k;
         int threads = fmas < PARALLEL_MIN_FMAS ? 1 : Parallel.threads();
         int kcBlock = depthBlock(m, n, k);
