@@ -28,6 +28,7 @@ module dev.sluice {
     exports dev.sluice.nn;
     exports dev.sluice.nn.functional;
     exports dev.sluice.optim;
+    exports dev.sluice.text;
     exports dev.sluice.methods.routing;
     exports dev.sluice.methods.undo;
     exports dev.sluice.methods.recontext;
