@@ -13,7 +13,7 @@ import java.util.List;
  */
 public class ReadmeExamples {
     private static final List<String> COMMON_IMPORTS = List.of("dev.sluice.tensor.*", "dev.sluice.nn.*",
-            "dev.sluice.optim.*", "dev.sluice.autograd.*", "dev.sluice.data.*");
+            "dev.sluice.optim.*", "dev.sluice.autograd.*", "dev.sluice.data.*", "java.nio.file.Path");
 
     public static void main(String[] args) throws IOException {
         if (args.length < 4) throw new IllegalArgumentException("usage: ReadmeExamples README OUT_DIR PACKAGE ANCHOR...");
@@ -38,7 +38,7 @@ public class ReadmeExamples {
             for (String i : imports) src.append(i).append('\n');
             src.append("\n/** Generated from README.md's example containing \"").append(args[k].replace("\"", "'"))
                     .append("\". */\npublic final class ").append(name).append(" {\n    private ").append(name)
-                    .append("() {}\n\n    /** Runs the example. */\n    public static void run() {\n").append(body)
+                    .append("() {}\n\n    /** Runs the example. */\n    public static void run() throws Exception {\n").append(body)
                     .append("    }\n}\n");
             Files.writeString(out.resolve(name + ".java"), src);
         }

@@ -7,7 +7,7 @@ import dev.sluice.Sluice;
 public final class Main {
     private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         KernelInfo k = Sluice.kernels();
         System.out.println("kernels: " + k.name() + " (" + k.details() + "), vectorized " + k.vectorized()
                 + (k.fallbackReason() == null ? "" : ", fallback: " + k.fallbackReason()));
@@ -16,7 +16,8 @@ public final class Main {
         ReadmeExample3.run();
         ReadmeExample4.run();
         ReadmeExample5.run();
-        // ReadmeExample6 is the GPU example: compiled here, run only where a CUDA device exists
+        // ReadmeExample6 (a Hugging Face model from a directory) and ReadmeExample7 (the GPU) are compiled here only:
+        // one needs a downloaded model, the other a CUDA device
         double accuracy = TrainMlp.run();
         System.out.println("mlp training accuracy: " + accuracy + ", threads " + Sluice.threads());
         if (accuracy < 0.95) throw new AssertionError("the MLP did not learn the spirals: accuracy " + accuracy);

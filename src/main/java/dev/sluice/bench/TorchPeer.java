@@ -51,6 +51,29 @@ public final class TorchPeer {
         return new MemoryResult(describe(run.json()), gbps, null);
     }
 
+    /**
+     * PyTorch's numbers for {@link LmBench}'s model ({@code bench/torch_lm.py}: the same SmolLM-135M shape, float32,
+     * random weights): decode tokens/s with a KV cache, prefill ms, AdamW step ms and peak RSS; or why it could not run.
+     */
+    public static LmResult lm(int threads, int promptTokens, int newTokens, int batch, int seq, int steps) {
+        Script run = script("torch_lm.py", List.of("--threads", String.valueOf(threads), "--prompt-tokens",
+                String.valueOf(promptTokens), "--new", String.valueOf(newTokens), "--batch", String.valueOf(batch),
+                "--seq", String.valueOf(seq), "--steps", String.valueOf(steps)));
+        if (run.json() == null) return new LmResult(null, Map.of(), run.whyNot());
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        for (String section : List.of("generate", "step")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) run.json().get(section);
+            if (m != null) m.forEach((k, v) -> { if (v instanceof Number num) numbers.put(k, num.doubleValue()); });
+        }
+        return new LmResult(describe(run.json()), numbers, null);
+    }
+
+    /** PyTorch's language-model numbers by name (prefill_ms, decode_tokens_per_second, step_ms, peak_rss_mib). */
+    public record LmResult(String version, Map<String, Double> numbers, String whyNot) {
+        public boolean ok() { return whyNot == null; }
+    }
+
     /** PyTorch's GB/s per kernel, or the reason it could not run. */
     public record MemoryResult(String version, Map<String, Double> gbps, String whyNot) {
         public boolean ok() { return whyNot == null; }

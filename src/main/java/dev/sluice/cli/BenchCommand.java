@@ -4,6 +4,7 @@ import dev.sluice.backend.cpu.kernels.KernelDispatch;
 import dev.sluice.bench.BenchMarkdown;
 import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.GemmBench;
+import dev.sluice.bench.LmBench;
 import dev.sluice.bench.Isa;
 import dev.sluice.bench.MemoryBench;
 import dev.sluice.bench.OpenBlas;
@@ -29,6 +30,7 @@ import java.util.Optional;
 final class BenchCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "TARGET",
             description = "cpu (everything below), gemm (vs OpenBLAS), memory (vs copy bandwidth), steps (training steps vs PyTorch); "
+                    + "lm (a SmolLM-135M-shaped model: KV-cache generation and an AdamW step vs PyTorch; not part of cpu); "
                     + "gpu (cuda:0: kernels vs copy bandwidth, GEMM via cuBLAS and the own kernel, GPT step).")
     String target;
 
@@ -59,8 +61,8 @@ final class BenchCommand extends CliCommand {
 
     @Override
     void validate() {
-        if (!List.of("cpu", "gemm", "memory", "steps", "gpu").contains(target)) {
-            throw new UserError("unknown target '" + target + "'; available: cpu, gemm, memory, steps, gpu");
+        if (!List.of("cpu", "gemm", "memory", "steps", "lm", "gpu").contains(target)) {
+            throw new UserError("unknown target '" + target + "'; available: cpu, gemm, memory, steps, lm, gpu");
         }
         if (threads.isEmpty()) throw new UserError("--threads needs at least one thread count");
         for (int t : threads) Check.inRange("--threads", t, 1, 1024);
@@ -124,6 +126,7 @@ final class BenchCommand extends CliCommand {
         if (all || target.equals("gemm")) json.put("gemm", gemm());
         if (all || target.equals("memory")) json.put("memory", memory());
         if (all || target.equals("steps")) json.put("steps", steps());
+        if (target.equals("lm")) json.put("lm", lm());
         return json;
     }
 
@@ -221,6 +224,47 @@ final class BenchCommand extends CliCommand {
         out().printf(Locale.ROOT, "%,d floats in rows of %d; GB/s counts each compulsory read and write once "
                 + "(target ≥ 0.80 of copy, or of the compute bound; and faster than PyTorch: sluice/torch > 1)%n%n", n, cols);
         return BenchReport.memory(peer, rows);
+    }
+
+    private Object lm() {
+        int promptTokens = 32, newTokens = quick ? 8 : 32, batch = 1, seq = quick ? 32 : 128, steps = quick ? 1 : 3;
+        out().printf(Locale.ROOT, "SmolLM-135M shape (random float32 weights): greedy decoding after a %d-token prompt, "
+                + "%d new tokens; AdamW step on [%d, %d]%n", promptTokens, newTokens, batch, seq);
+        out().printf(Locale.ROOT, "%3s | %-20s | %10s %10s %6s%n", "thr", "measure", "sluice", "torch", "ratio");
+        List<Object> rows = new ArrayList<>();
+        for (int t : threads) {
+            LmBench.Measurement m = LmBench.measure(t, promptTokens, newTokens, batch, seq, steps);
+            TorchPeer.LmResult torch = TorchPeer.lm(t, promptTokens, newTokens, batch, seq, steps);
+            Map<String, Double> p = torch.numbers();
+            lmRow(t, "prefill ms", m.prefillMillis(), p.get("prefill_ms"));
+            lmRow(t, "decode tokens/s", m.decodeTokensPerSecond(), p.get("decode_tokens_per_second"));
+            lmRow(t, "AdamW step ms", m.stepMillis(), p.get("step_ms"));
+            out().printf(Locale.ROOT, "%3d | %-20s | %10.0f %10s |  (sluice: heap after the step %.0f MiB, heap pools' "
+                    + "peak %.0f MiB, max heap %.0f MiB; torch: peak RSS of the process)%n", t, "memory MiB",
+                    m.heapAfterStepMiB(), p.get("peak_rss_mib") == null ? "n/a" : String.format(Locale.ROOT, "%.0f",
+                            p.get("peak_rss_mib")), m.heapAfterStepMiB(), m.peakHeapMiB(), m.maxHeapMiB());
+            out().println("peer: " + (torch.ok() ? torch.version() : torch.whyNot()));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("threads", t);
+            row.put("parameters", m.parameters());
+            row.put("sluice_prefill_ms", m.prefillMillis());
+            row.put("sluice_decode_tokens_per_second", m.decodeTokensPerSecond());
+            row.put("sluice_step_ms", m.stepMillis());
+            row.put("sluice_heap_after_step_mib", m.heapAfterStepMiB());
+            row.put("sluice_peak_heap_mib", m.peakHeapMiB());
+            row.put("sluice_max_heap_mib", m.maxHeapMiB());
+            row.put("peer", torch.ok() ? torch.version() : torch.whyNot());
+            row.put("peer_numbers", p);
+            rows.add(row);
+        }
+        out().println("ratio = sluice / torch (for tokens/s higher is better; for ms lower is better)\n");
+        return rows;
+    }
+
+    private void lmRow(int threads, String what, double sluice, Double torch) {
+        out().printf(Locale.ROOT, "%3d | %-20s | %10.1f %10s %6s%n", threads, what, sluice,
+                torch == null ? "n/a" : String.format(Locale.ROOT, "%.1f", torch),
+                torch == null ? "n/a" : String.format(Locale.ROOT, "%.2f", sluice / torch));
     }
 
     private Object steps() {

@@ -1,0 +1,101 @@
+package dev.sluice.bench;
+
+import dev.sluice.backend.cpu.Parallel;
+import dev.sluice.models.CausalLM;
+import dev.sluice.models.LlamaConfig;
+import dev.sluice.models.LlamaModel;
+import dev.sluice.nn.functional.F;
+import dev.sluice.optim.AdamW;
+import dev.sluice.tensor.Generator;
+import dev.sluice.tensor.Tensor;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Arrays;
+
+/**
+ * A language model at a real size, as `sluice bench lm` measures it: SmolLM-135M's shape (vocab 49152, hidden 576,
+ * 30 layers, 9 heads / 3 key-value heads, MLP 1536, tied embeddings) with random float32 weights. Greedy decoding
+ * with the KV cache (prefill time, then tokens/s for one sequence) and one AdamW fine-tuning step (causal-LM loss),
+ * with the heap it needed. The PyTorch peer ({@code bench/torch_lm.py}) runs the same shapes.
+ */
+public final class LmBench {
+    /** SmolLM-135M's architecture (HuggingFaceTB/SmolLM-135M config.json), random weights. */
+    public static LlamaConfig smolLm135m() {
+        return LlamaConfig.llama(49152, 576, 1536, 30, 9, 3, 2048, true);
+    }
+
+    /** What one run measured. */
+    public record Measurement(long parameters, double prefillMillis, double decodeTokensPerSecond, double stepMillis,
+                              double heapAfterStepMiB, double peakHeapMiB, double maxHeapMiB) {}
+
+    private LmBench() {}
+
+    /**
+     * Measures generation and a training step on {@code threads} threads.
+     *
+     * @param promptTokens tokens of the prompt (prefill)
+     * @param newTokens    tokens generated greedily after it
+     * @param batch        sequences per training step
+     * @param seq          tokens per sequence in the training step
+     * @param steps        timed training steps (after one untimed)
+     */
+    public static Measurement measure(int threads, int promptTokens, int newTokens, int batch, int seq, int steps) {
+        try (var limit = Parallel.limitThreads(threads)) {
+            CausalLM model = new LlamaModel(smolLm135m(), new Generator(0));
+            model.eval();
+            int[] prompt = new int[promptTokens];
+            for (int i = 0; i < prompt.length; i++) prompt[i] = (int) ((i * 7919L + 13) % 49152);
+            model.generate(Arrays.copyOf(prompt, 8), 4, 0, 0, null);        // compiles the decode path
+            long t0 = System.nanoTime();
+            model.generate(prompt, 1, 0, 0, null);
+            double prefill = (System.nanoTime() - t0) / 1e6;
+            t0 = System.nanoTime();
+            model.generate(prompt, newTokens, 0, 0, null);
+            double total = (System.nanoTime() - t0) / 1e6;
+            double decodeTps = (newTokens - 1) / Math.max(1e-9, (total - prefill) / 1e3);
+
+            model.train();
+            AdamW opt = new AdamW(model.parameters(), 1e-4);
+            long[] ids = new long[batch * seq];
+            for (int i = 0; i < ids.length; i++) ids[i] = (i * 104729L + 7) % 49152;
+            Tensor x = Tensor.of(ids, batch, seq);
+            resetPeaks();
+            double[] times = new double[steps + 1];
+            for (int s = 0; s <= steps; s++) {
+                t0 = System.nanoTime();
+                Tensor logits = model.forward(x);
+                Tensor loss = F.crossEntropy(logits.narrow(1, 0, seq - 1), x.narrow(1, 1, seq - 1));
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+                loss.item();
+                times[s] = (System.nanoTime() - t0) / 1e6;
+            }
+            double[] timed = Arrays.copyOfRange(times, 1, times.length);
+            Arrays.sort(timed);
+            System.gc();
+            Runtime r = Runtime.getRuntime();
+            double after = (r.totalMemory() - r.freeMemory()) / 1048576.0;
+            return new Measurement(model.parameterCount(), prefill, decodeTps, timed[timed.length / 2], after, peakHeapMiB(),
+                    r.maxMemory() / 1048576.0);
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) pool.resetPeakUsage();
+        }
+    }
+
+    /** The sum of the heap pools' peak usage since {@link #resetPeaks} (an upper bound on the live peak). */
+    private static double peakHeapMiB() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
+        }
+        return sum / 1048576.0;
+    }
+}
