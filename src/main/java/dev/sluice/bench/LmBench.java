@@ -1,5 +1,6 @@
 package dev.sluice.bench;
 
+import dev.sluice.backend.cpu.CpuBufferPool;
 import dev.sluice.backend.cpu.Parallel;
 import dev.sluice.models.CausalLM;
 import dev.sluice.models.LlamaConfig;
@@ -9,9 +10,6 @@ import dev.sluice.optim.AdamW;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Arrays;
 
 /**
@@ -28,7 +26,10 @@ public final class LmBench {
 
     /** What one run measured. */
     public record Measurement(long parameters, double prefillMillis, double decodeTokensPerSecond, double stepMillis,
-                              double heapAfterStepMiB, double peakHeapMiB, double maxHeapMiB) {}
+                              double heapAfterStepMiB, double pooledMiB, double maxHeapMiB) {
+        /** Weights, gradients and AdamW's two moments: 16 bytes per parameter, in MiB. */
+        public double stateMiB() { return parameters * 16.0 / 1048576.0; }
+    }
 
     private LmBench() {}
 
@@ -61,7 +62,6 @@ public final class LmBench {
             long[] ids = new long[batch * seq];
             for (int i = 0; i < ids.length; i++) ids[i] = (i * 104729L + 7) % 49152;
             Tensor x = Tensor.of(ids, batch, seq);
-            resetPeaks();
             double[] times = new double[steps + 1];
             for (int s = 0; s <= steps; s++) {
                 t0 = System.nanoTime();
@@ -78,24 +78,9 @@ public final class LmBench {
             System.gc();
             Runtime r = Runtime.getRuntime();
             double after = (r.totalMemory() - r.freeMemory()) / 1048576.0;
-            return new Measurement(model.parameterCount(), prefill, decodeTps, timed[timed.length / 2], after, peakHeapMiB(),
-                    r.maxMemory() / 1048576.0);
+            return new Measurement(model.parameterCount(), prefill, decodeTps, timed[timed.length / 2], after,
+                    CpuBufferPool.pooledBytes() / 1048576.0, r.maxMemory() / 1048576.0);
         }
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) pool.resetPeakUsage();
-        }
-    }
-
-    /** The sum of the heap pools' peak usage since {@link #resetPeaks} (an upper bound on the live peak). */
-    private static double peakHeapMiB() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
-        }
-        return sum / 1048576.0;
-    }
 }

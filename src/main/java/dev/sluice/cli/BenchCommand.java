@@ -239,10 +239,12 @@ final class BenchCommand extends CliCommand {
             lmRow(t, "prefill ms", m.prefillMillis(), p.get("prefill_ms"));
             lmRow(t, "decode tokens/s", m.decodeTokensPerSecond(), p.get("decode_tokens_per_second"));
             lmRow(t, "AdamW step ms", m.stepMillis(), p.get("step_ms"));
-            out().printf(Locale.ROOT, "%3d | %-20s | %10.0f %10s |  (sluice: heap after the step %.0f MiB, heap pools' "
-                    + "peak %.0f MiB, max heap %.0f MiB; torch: peak RSS of the process)%n", t, "memory MiB",
+            out().printf(Locale.ROOT, "%3d | %-20s | %10.0f %10s |  sluice: live heap after the step (after a GC) = "
+                    + "%.0f weights, gradients and AdamW moments (16 B/parameter) + %.0f recycled buffers kept for the next "
+                    + "step + %.0f other, under a max heap of %.0f; torch: the process's peak RSS%n", t, "memory MiB",
                     m.heapAfterStepMiB(), p.get("peak_rss_mib") == null ? "n/a" : String.format(Locale.ROOT, "%.0f",
-                            p.get("peak_rss_mib")), m.heapAfterStepMiB(), m.peakHeapMiB(), m.maxHeapMiB());
+                            p.get("peak_rss_mib")), m.stateMiB(), m.pooledMiB(),
+                    m.heapAfterStepMiB() - m.stateMiB() - m.pooledMiB(), m.maxHeapMiB());
             out().println("peer: " + (torch.ok() ? torch.version() : torch.whyNot()));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("threads", t);
@@ -251,7 +253,8 @@ final class BenchCommand extends CliCommand {
             row.put("sluice_decode_tokens_per_second", m.decodeTokensPerSecond());
             row.put("sluice_step_ms", m.stepMillis());
             row.put("sluice_heap_after_step_mib", m.heapAfterStepMiB());
-            row.put("sluice_peak_heap_mib", m.peakHeapMiB());
+            row.put("sluice_state_mib", m.stateMiB());
+            row.put("sluice_pooled_buffers_mib", m.pooledMiB());
             row.put("sluice_max_heap_mib", m.maxHeapMiB());
             row.put("peer", torch.ok() ? torch.version() : torch.whyNot());
             row.put("peer_numbers", p);
