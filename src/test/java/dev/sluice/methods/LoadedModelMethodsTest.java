@@ -1,6 +1,14 @@
 package dev.sluice.methods;
 
 import dev.sluice.methods.recontext.CausalLMPolicy;
+import dev.sluice.methods.routing.Era;
+import dev.sluice.methods.routing.TokenRouter;
+import dev.sluice.methods.undo.OutputDistillation;
+import dev.sluice.methods.undo.RelearningAttack;
+import dev.sluice.methods.undo.Rmu;
+import dev.sluice.methods.undo.ShrinkPerturb;
+import dev.sluice.methods.undo.StopRule;
+import dev.sluice.methods.undo.UnlearningLosses;
 import dev.sluice.methods.recontext.ExpertIteration;
 import dev.sluice.methods.recontext.Grpo;
 import dev.sluice.methods.recontext.Policy;
@@ -16,6 +24,9 @@ import dev.sluice.models.LlamaConfig;
 import dev.sluice.models.LlamaModel;
 import dev.sluice.nn.Generation;
 import dev.sluice.nn.KVCache;
+import dev.sluice.autograd.GradMode;
+import dev.sluice.models.TokenBlocks;
+import dev.sluice.optim.AdamW;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 import dev.sluice.text.Tokenizer;
@@ -28,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -185,6 +197,204 @@ class LoadedModelMethodsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PromptTemplates.load(f)).getMessage().contains("{problem}"));
         Files.writeString(f, "{\"generation\": \"{problem}\", \"training\": \"{problem}\", \"x\": 1}");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PromptTemplates.load(f)).getMessage().contains("\"x\""));
+    }
+
+    // ---------------------------------------------------------------- synthetic data: two token "languages"
+
+    /** Retain sequences over tokens 0..49, forget sequences over 50..59, each a noisy deterministic chain. */
+    static Tensor sequences(boolean forget, int n, int length, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int base = forget ? 50 : 0, size = forget ? 10 : 50;
+        long[] flat = new long[n * length];
+        for (int r = 0; r < n; r++) {
+            int t = rng.nextInt(size);
+            for (int i = 0; i < length; i++) {
+                flat[r * length + i] = base + t;
+                t = rng.nextDouble() < 0.9 ? (t * 3 + 1) % size : rng.nextInt(size);
+            }
+        }
+        return Tensor.of(flat, n, length);
+    }
+
+    static double loss(CausalLM m, Tensor tokens) {
+        try (var ignored = GradMode.noGrad()) {
+            return m.nextTokenLoss(tokens).item();
+        }
+    }
+
+    /** A model that has learnt both languages. */
+    static LlamaModel pretrained(long seed, int steps) {
+        LlamaModel m = llama(seed);
+        AdamW opt = new AdamW(m.parameters(), 1e-2);
+        for (int step = 0; step < steps; step++) {
+            Tensor batch = Tensor.cat(0, sequences(false, 8, 17, seed * 1000 + step), sequences(true, 8, 17, seed * 2000 + step));
+            opt.zeroGrad();
+            m.nextTokenLoss(batch).backward();
+            opt.step();
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- UNDO
+
+    @Test
+    void shrinkPerturbClassifiesHuggingFaceParameters() {
+        Map<String, ShrinkPerturb.Kind> llama = ShrinkPerturb.kinds(llama(1));
+        assertEquals(ShrinkPerturb.Kind.GAIN, llama.get("model.norm.weight"));
+        assertEquals(ShrinkPerturb.Kind.GAIN, llama.get("model.layers.0.input_layernorm.weight"));
+        assertEquals(ShrinkPerturb.Kind.GAIN, llama.get("model.layers.1.post_attention_layernorm.weight"));
+        assertEquals(ShrinkPerturb.Kind.MATRIX, llama.get("model.embed_tokens.weight"));
+        assertEquals(ShrinkPerturb.Kind.MATRIX, llama.get("model.layers.0.mlp.down_proj.weight"));
+        assertEquals(ShrinkPerturb.Kind.MATRIX, llama.get("lm_head.weight"));
+        Map<String, ShrinkPerturb.Kind> gpt2 = ShrinkPerturb.kinds(gpt2(1));
+        assertEquals(ShrinkPerturb.Kind.GAIN, gpt2.get("transformer.h.0.ln_1.weight"));
+        assertEquals(ShrinkPerturb.Kind.VECTOR, gpt2.get("transformer.h.0.ln_1.bias"));
+        assertEquals(ShrinkPerturb.Kind.GAIN, gpt2.get("transformer.ln_f.weight"));
+        assertEquals(ShrinkPerturb.Kind.MATRIX, gpt2.get("transformer.h.0.attn.c_attn.weight"));
+        assertEquals(ShrinkPerturb.Kind.VECTOR, gpt2.get("transformer.h.0.mlp.c_fc.bias"));
+        assertEquals(ShrinkPerturb.Kind.MATRIX, gpt2.get("transformer.wpe.weight"));
+        // α = 1: gains become 1 exactly, biases 0
+        Gpt2Model m = gpt2(2);
+        ShrinkPerturb.builder(1, 1, 3).build().apply(m);
+        for (float v : m.namedParameters().get("transformer.h.1.ln_2.weight").toFloatArray()) assertEquals(1f, v);
+        for (float v : m.namedParameters().get("transformer.h.1.ln_2.bias").toFloatArray()) assertEquals(0f, v);
+    }
+
+    @Test
+    void undoPipelineOnALlama() throws IOException {
+        LlamaModel base = pretrained(11, 60);
+        Tensor retain = sequences(false, 16, 17, 1), forget = sequences(true, 16, 17, 2);
+        double retain0 = loss(base, retain), forget0 = loss(base, forget);
+
+        // 1a. GradDiff: forget loss rises, retain loss stays low
+        LlamaModel teacher = base.deepCopy();
+        AdamW opt = new AdamW(teacher.parameters(), 3e-3);
+        Tensor fIn = forget.narrow(1, 0, 16).contiguous(), fTgt = forget.narrow(1, 1, 16).contiguous();
+        Tensor rIn = retain.narrow(1, 0, 16).contiguous(), rTgt = retain.narrow(1, 1, 16).contiguous();
+        for (int step = 0; step < 15; step++) {
+            opt.zeroGrad();
+            UnlearningLosses.gradDiff(teacher.forward(fIn), fTgt, teacher.forward(rIn), rTgt, 1.0).backward();
+            opt.step();
+        }
+        double retainT = loss(teacher, retain), forgetT = loss(teacher, forget);
+        System.out.printf("GradDiff: retain %.3f -> %.3f, forget %.3f -> %.3f%n", retain0, retainT, forget0, forgetT);
+        assertTrue(forgetT > forget0 + 1, forget0 + " -> " + forgetT);
+        assertTrue(retainT < retain0 + 0.5, retain0 + " -> " + retainT);
+
+        // 1b. MaxEnt: the forget predictions move toward uniform
+        LlamaModel maxEnt = base.deepCopy();
+        AdamW opt2 = new AdamW(maxEnt.parameters(), 3e-3);
+        double kl0 = Double.NaN, kl = Double.NaN;
+        for (int step = 0; step < 10; step++) {
+            opt2.zeroGrad();
+            Tensor l = UnlearningLosses.maxEnt(maxEnt.forward(fIn), null, maxEnt.forward(rIn), rTgt, 1.0);
+            l.backward();
+            opt2.step();
+            if (step == 0) kl0 = l.item();
+            kl = l.item();
+        }
+        assertTrue(kl < kl0, kl0 + " -> " + kl);
+
+        // 1c. RMU at the residual stream after layer 1, training only the MLP down projections
+        LlamaModel rmuModel = base.deepCopy();
+        Rmu rmu = new Rmu(rmuModel, base.deepCopy().freeze(), rmuModel.residHook(1), 6.5, 100, 4);
+        List<Tensor> trainable = rmuModel.freezeExcept(name -> name.endsWith("mlp.down_proj.weight"));
+        assertEquals(2, trainable.size());
+        Map<String, Tensor> before = rmuModel.stateDictCopy();
+        AdamW opt3 = new AdamW(trainable, 1e-2);
+        double rmu0 = Double.NaN, rmuLast = Double.NaN;
+        for (int step = 0; step < 15; step++) {
+            opt3.zeroGrad();
+            Tensor l = rmu.loss(fIn, rIn);
+            l.backward();
+            opt3.step();
+            if (step == 0) rmu0 = l.item();
+            rmuLast = l.item();
+        }
+        assertTrue(rmuLast < rmu0, rmu0 + " -> " + rmuLast);
+        for (var e : rmuModel.stateDict().entrySet()) {
+            boolean changed = !Arrays.equals(before.get(e.getKey()).toFloatArray(), e.getValue().toFloatArray());
+            assertEquals(e.getKey().endsWith("mlp.down_proj.weight"), changed, e.getKey());
+        }
+
+        // 2. Shrink and perturb a copy of the teacher; 3. distil on retain + forget text
+        LlamaModel student = teacher.deepCopy();
+        ShrinkPerturb.builder(0.6, 0.5, 42).build().apply(student);
+        Tensor mix = Tensor.cat(0, retain, forget);
+        double klBefore = OutputDistillation.kl(student, teacher, mix, null);
+        StopRule stop = new StopRule(5, () -> OutputDistillation.kl(student, teacher, mix, null) < 0.02);
+        OutputDistillation.Result r = OutputDistillation.run(student, teacher, step -> mix, new AdamW(student.parameters(), 1e-2), 60, stop);
+        double klAfter = OutputDistillation.kl(student, teacher, mix, null);
+        System.out.printf("UNDO distillation: KL %.4f -> %.4f in %d steps (stopped %b)%n", klBefore, klAfter, r.steps(), r.stopped());
+        assertTrue(klAfter < klBefore / 3, klBefore + " -> " + klAfter);
+
+        // 4. Relearning attack on the student: fine-tuning on forget data brings the forget loss down
+        Tensor attackData = sequences(true, 8, 17, 3), held = sequences(true, 16, 17, 4);
+        RelearningAttack.Result attack = RelearningAttack.run(student, new RelearningAttack.Config(new double[] {1e-3, 1e-2}, 10,
+                        new int[] {0, 10}, 0.9, 0.95, 1.0),
+                (m, step) -> ((CausalLM) m).nextTokenLoss(attackData), m -> -loss((CausalLM) m, held));
+        System.out.println("relearning attack: " + attack.toJson());
+        assertTrue(attack.best()[1] > attack.best()[0] + 0.1, Arrays.toString(attack.best()));
+        assertSavedModelGivesSameLogits(student);
+    }
+
+    // ---------------------------------------------------------------- gradient routing (ERA)
+
+    /** A model trained on the retain language only. */
+    static CausalLM retainOnly(CausalLM m, int steps) {
+        AdamW opt = new AdamW(m.parameters(), 1e-2);
+        for (int step = 0; step < steps; step++) {
+            opt.zeroGrad();
+            m.nextTokenLoss(sequences(false, 16, 17, 9000 + step)).backward();
+            opt.step();
+        }
+        return m;
+    }
+
+    @Test
+    void expandRouteAblateOnLoadedModelsForgetsTheRoutedTokens() throws IOException {
+        for (CausalLM model : new CausalLM[] {retainOnly(llama(21), 60), retainOnly(gpt2(21), 60)}) {
+            String name = model.getClass().getSimpleName();
+            Tensor retain = sequences(false, 32, 17, 7), forget = sequences(true, 32, 17, 8);
+            double forgetUntrained = loss(model, forget);
+            int width = model.mlpWidth(0);
+            Era era = Era.expand(model, new int[] {0, 1}, 16, new Generator(5));
+            assertEquals(width + 16, model.mlpWidth(1));
+            assertThrows(IllegalStateException.class, () -> HfModels.save(model, tmp.resolve("expanded-" + name)));
+            int[] forgetTokens = {50, 51, 52, 53, 54, 55, 56, 57, 58, 59};
+            TokenRouter router = era.router(Era.forgetTokenWeights(60, forgetTokens), 0.0);
+            // fine-tune the MLPs (the routed region) on a mix of both languages
+            AdamW opt = new AdamW(model.freezeExcept(n -> n.contains(".mlp.")), 1e-2);
+            boolean[] all = new boolean[16];
+            Arrays.fill(all, true);                        // route by the forget-token list in every sequence
+            for (int step = 0; step < 100; step++) {
+                Tensor batch = Tensor.cat(0, sequences(false, 8, 17, 5000 + step), sequences(true, 8, 17, 6000 + step));
+                opt.zeroGrad();
+                era.loss(router, batch, all).backward();
+                opt.step();
+            }
+            model.unfreeze();
+            double retainBefore = loss(model, retain), forgetBefore = loss(model, forget);
+            era.ablate();
+            assertEquals(width, model.mlpWidth(0));
+            double retainAfter = loss(model, retain), forgetAfter = loss(model, forget);
+            System.out.printf("ERA %s: forget before fine-tuning %.3f; after ablation retain %.3f -> %.3f, forget %.3f -> %.3f%n",
+                    name, forgetUntrained, retainBefore, retainAfter, forgetBefore, forgetAfter);
+            assertTrue(forgetBefore < forgetUntrained - 1, name + ": the forget language was learnt: " + forgetUntrained + " -> " + forgetBefore);
+            assertTrue(forgetAfter - forgetBefore > 1.0, name + ": forget " + forgetBefore + " -> " + forgetAfter);
+            assertTrue(retainAfter - retainBefore < 0.25 * (forgetAfter - forgetBefore), name + ": retain " + retainBefore + " -> " + retainAfter);
+            assertSavedModelGivesSameLogits(model);
+        }
+    }
+
+    @Test
+    void tokenBlocksCutTextIntoRows() throws IOException {
+        Tokenizer tok = tokenizer();
+        int[] ids = tok.encode("the quick brown fox jumps over the lazy dog again and again", false);
+        Tensor blocks = TokenBlocks.fromText(tok, "the quick brown fox jumps over the lazy dog again and again", 4);
+        assertEquals(ids.length / 4, blocks.size(0));
+        assertEquals(ids[5], blocks.toLongArray()[5]);
+        assertThrows(IllegalArgumentException.class, () -> TokenBlocks.of(new int[] {1, 2}, 3));
     }
 
     // ---------------------------------------------------------------- saving
