@@ -2,6 +2,7 @@ package dev.sluice.models;
 
 import dev.sluice.nn.Dropout;
 import dev.sluice.nn.Embedding;
+import dev.sluice.nn.HookPoint;
 import dev.sluice.nn.KVCache;
 import dev.sluice.nn.LayerNorm;
 import dev.sluice.nn.Linear;
@@ -44,17 +45,67 @@ public final class Gpt2Model extends CausalLM {
     public Gpt2Config config() { return cfg; }
 
     @Override
-    public Tensor forward(Tensor tokens, KVCache cache) {
+    public Tensor forward(Tensor tokens, int[] leftPad, KVCache cache) {
         int start = checkTokens(tokens, cache);
-        int t = tokens.size(1);
-        if (start + t > cfg.nPositions()) {
-            throw new IllegalArgumentException("Gpt2Model: " + (start + t) + " positions exceed n_positions " + cfg.nPositions());
+        int b = tokens.size(0), t = tokens.size(1);
+        boolean padded = Attention.checkPadding("Gpt2Model", leftPad, b, start, t, cache);
+        int minPad = 0;
+        if (padded) {
+            minPad = Integer.MAX_VALUE;
+            for (int p : leftPad) minPad = Math.min(minPad, p);
         }
-        Tensor pos = Tensor.arange(start, start + t, 1, DType.INT64).to(tokens.device());
+        if (start + t - minPad > cfg.nPositions()) {
+            throw new IllegalArgumentException("Gpt2Model: " + (start + t - minPad) + " positions exceed n_positions " + cfg.nPositions());
+        }
+        Tensor pos = padded ? Tensor.of(Attention.positions(leftPad, b, start, t), b, t).to(tokens.device())
+                : Tensor.arange(start, start + t, 1, DType.INT64).to(tokens.device());
+        Tensor mask = padded ? Attention.paddedMask(leftPad, start, t, 1).to(tokens.device()) : null;
         Tensor x = transformer.drop.forward(transformer.wte.forward(tokens).add(transformer.wpe.forward(pos)));
-        for (int i = 0; i < transformer.h.size(); i++) x = ((Block) transformer.h.get(i)).forward(x, cache, i);
+        for (int i = 0; i < transformer.h.size(); i++) x = block(i).forward(x, cache, i, mask);
         x = transformer.lnF.forward(x);
         return lmHead != null ? lmHead.forward(x) : F.linear(x, transformer.wte.weight(), null);
+    }
+
+    private Block block(int i) { return (Block) transformer.h.get(i); }
+
+    @Override
+    public String mlpHiddenHook(int layer) {
+        checkLayer("mlpHiddenHook", layer);
+        return "transformer.h." + layer + ".mlp.hidden";
+    }
+
+    @Override
+    public String residHook(int layer) {
+        checkLayer("residHook", layer);
+        return "transformer.h." + layer + ".resid";
+    }
+
+    @Override
+    public int mlpWidth(int layer) {
+        checkLayer("mlpWidth", layer);
+        return block(layer).mlp.cFc.weight.size(1);
+    }
+
+    /**
+     * {@inheritDoc} Here {@code mlp.c_fc} (Conv1D, weight [in, out]) gains weight columns and bias entries and
+     * {@code mlp.c_proj} gains weight rows.
+     */
+    @Override
+    public void expandMlp(int layer, int units, Generator gen) {
+        checkLayer("expandMlp", layer);
+        Mlp m = block(layer).mlp;
+        double std = cfg.initializerRange();
+        m.cFc = m.swap("c_fc", new Conv1D(grow(m.cFc.weight, 1, units, std, gen), LlamaModel.growBias(m.cFc.bias, units)));
+        m.cProj = m.swap("c_proj", new Conv1D(grow(m.cProj.weight, 0, units, std, gen), LlamaModel.copy(m.cProj.bias)));
+    }
+
+    @Override
+    public void narrowMlp(int layer, int units) {
+        checkLayer("narrowMlp", layer);
+        Mlp m = block(layer).mlp;
+        String op = "Gpt2Model.narrowMlp";
+        m.cFc = m.swap("c_fc", new Conv1D(keep(m.cFc.weight, 1, units, op), keep(m.cFc.bias, 0, units, op)));
+        m.cProj = m.swap("c_proj", new Conv1D(keep(m.cProj.weight, 0, units, op), LlamaModel.copy(m.cProj.bias)));
     }
 
     /** {@code transformer.*}: wte, wpe, h, ln_f. */
@@ -91,8 +142,12 @@ public final class Gpt2Model extends CausalLM {
         final Tensor weight, bias;
 
         Conv1D(Weights w, String name, int in, int out) {
-            weight = registerParameter("weight", w.get(name + ".weight", new int[] {in, out}, Weights.Kind.MATRIX));
-            bias = registerParameter("bias", w.get(name + ".bias", new int[] {out}, Weights.Kind.BIAS));
+            this(w.get(name + ".weight", new int[] {in, out}, Weights.Kind.MATRIX), w.get(name + ".bias", new int[] {out}, Weights.Kind.BIAS));
+        }
+
+        Conv1D(Tensor weight, Tensor bias) {
+            this.weight = registerParameter("weight", weight);
+            this.bias = registerParameter("bias", bias);
         }
 
         @Override
@@ -104,17 +159,19 @@ public final class Gpt2Model extends CausalLM {
         final LayerNorm ln1, ln2;
         final Attn attn;
         final Mlp mlp;
+        final HookPoint resid;
 
         Block(Gpt2Config c, Weights w, String p, int index, Generator gen) {
             ln1 = register("ln_1", layerNorm(c, w, p + "ln_1"));
             attn = register("attn", new Attn(c, w, p + "attn.", index, gen));
             ln2 = register("ln_2", layerNorm(c, w, p + "ln_2"));
             mlp = register("mlp", new Mlp(c, w, p + "mlp.", gen));
+            resid = register("resid", new HookPoint());
         }
 
-        Tensor forward(Tensor x, KVCache cache, int layer) {
-            Tensor h = x.add(attn.forward(ln1.forward(x), cache, layer));
-            return h.add(mlp.forward(ln2.forward(h)));
+        Tensor forward(Tensor x, KVCache cache, int layer, Tensor mask) {
+            Tensor h = x.add(attn.forward(ln1.forward(x), cache, layer, mask));
+            return resid.forward(h.add(mlp.forward(ln2.forward(h))));
         }
     }
 
@@ -135,7 +192,7 @@ public final class Gpt2Model extends CausalLM {
             scale = 1 / Math.sqrt(headDim) / (c.scaleAttnByInverseLayerIdx() ? index + 1 : 1);
         }
 
-        Tensor forward(Tensor x, KVCache cache, int layer) {
+        Tensor forward(Tensor x, KVCache cache, int layer, Tensor mask) {
             Tensor[] qkv = cAttn.forward(x).chunk(3, -1);
             Tensor q = Attention.heads(qkv[0], heads, headDim);
             Tensor k = Attention.heads(qkv[1], heads, headDim);
@@ -145,23 +202,27 @@ public final class Gpt2Model extends CausalLM {
                 k = kv[0];
                 v = kv[1];
             }
-            Tensor y = Attention.attend(q, k, v, scale, attnDropout);
+            Tensor y = Attention.attend(q, k, v, scale, attnDropout, mask);
             return residDropout.forward(cProj.forward(Attention.merge(y)));
         }
     }
 
-    /** {@code mlp.*}: c_fc, c_proj. */
+    /** {@code mlp.*}: c_fc, c_proj; hook point {@code hidden} on the activation's output. */
     static final class Mlp extends Module {
-        final Conv1D cFc, cProj;
+        Conv1D cFc, cProj;
         final Dropout dropout;
         final String activation;
+        final HookPoint hidden;
 
         Mlp(Gpt2Config c, Weights w, String p, Generator gen) {
             cFc = register("c_fc", new Conv1D(w, p + "c_fc", c.nEmbd(), c.nInner()));
             cProj = register("c_proj", new Conv1D(w, p + "c_proj", c.nInner(), c.nEmbd()));
             dropout = register("dropout", new Dropout(c.residPdrop(), gen));
             activation = c.activation();
+            hidden = register("hidden", new HookPoint());
         }
+
+        Conv1D swap(String name, Conv1D c) { return replace(name, c.to(cProj.weight.device())); }
 
         @Override
         public Tensor forward(Tensor x) {
@@ -174,7 +235,7 @@ public final class Gpt2Model extends CausalLM {
                 case "tanh" -> h.tanh();
                 default -> throw new IllegalStateException(activation);
             };
-            return dropout.forward(cProj.forward(h));
+            return dropout.forward(cProj.forward(hidden.forward(h)));
         }
     }
 }

@@ -266,6 +266,7 @@ public final class HfModels {
      * @param model the model
      * @param dir the directory to create or update
      * @throws IOException if writing fails (see the class comment for what is left behind)
+     * @throws IllegalStateException if a layer's MLP width differs from the config's (after {@link CausalLM#expandMlp})
      */
     public static void save(CausalLM model, Path dir) throws IOException { save(model, dir, SaveOptions.defaults()); }
 
@@ -280,8 +281,19 @@ public final class HfModels {
      * @param dir the directory to create or update
      * @param options the dtype and shard size
      * @throws IOException if writing fails (see the class comment for what is left behind)
+     * @throws IllegalStateException if a layer's MLP width differs from the config's (after {@link CausalLM#expandMlp})
      */
     public static void save(CausalLM model, Path dir, SaveOptions options) throws IOException {
+        int configured = switch (model.config()) {
+            case LlamaConfig c -> c.intermediateSize();
+            case Gpt2Config c -> c.nInner();
+        };
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            if (model.mlpWidth(l) != configured) {
+                throw new IllegalStateException("HfModels.save: layer " + l + "'s MLP has " + model.mlpWidth(l)
+                        + " hidden units but the config says " + configured + "; narrow it back (CausalLM.narrowMlp) before saving");
+            }
+        }
         LinkedHashMap<String, Tensor> params = model.namedParameters();
         LinkedHashMap<String, String> storedAs = new LinkedHashMap<>();
         for (String name : params.keySet()) {

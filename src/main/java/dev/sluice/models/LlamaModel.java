@@ -2,6 +2,7 @@ package dev.sluice.models;
 
 import dev.sluice.nn.Dropout;
 import dev.sluice.nn.Embedding;
+import dev.sluice.nn.HookPoint;
 import dev.sluice.nn.KVCache;
 import dev.sluice.nn.Linear;
 import dev.sluice.nn.Module;
@@ -54,13 +55,74 @@ public final class LlamaModel extends CausalLM {
     public RotaryEmbedding rotary() { return rope; }
 
     @Override
-    public Tensor forward(Tensor tokens, KVCache cache) {
+    public Tensor forward(Tensor tokens, int[] leftPad, KVCache cache) {
         int start = checkTokens(tokens, cache);
-        Tensor[] cosSin = rope.cosSin(start, tokens.size(1));
+        int b = tokens.size(0), t = tokens.size(1);
+        boolean padded = Attention.checkPadding("LlamaModel", leftPad, b, start, t, cache);
+        Tensor[] cosSin = padded ? rope.cosSin(Attention.positions(leftPad, b, start, t), b, t) : rope.cosSin(start, t);
+        Tensor mask = padded ? Attention.paddedMask(leftPad, start, t, cfg.numHeads() / cfg.numKvHeads()).to(tokens.device()) : null;
         Tensor x = model.embedTokens.forward(tokens);
-        for (int i = 0; i < model.layers.size(); i++) x = ((DecoderLayer) model.layers.get(i)).forward(x, cosSin, cache, i);
+        for (int i = 0; i < model.layers.size(); i++) x = layer(i).forward(x, cosSin, cache, i, mask);
         x = model.norm.forward(x);
         return lmHead != null ? lmHead.forward(x) : F.linear(x, model.embedTokens.weight(), null);
+    }
+
+    private DecoderLayer layer(int i) { return (DecoderLayer) model.layers.get(i); }
+
+    @Override
+    public String mlpHiddenHook(int layer) {
+        checkLayer("mlpHiddenHook", layer);
+        return "model.layers." + layer + ".mlp.hidden";
+    }
+
+    @Override
+    public String residHook(int layer) {
+        checkLayer("residHook", layer);
+        return "model.layers." + layer + ".resid";
+    }
+
+    @Override
+    public int mlpWidth(int layer) {
+        checkLayer("mlpWidth", layer);
+        return layer(layer).mlp.gateProj.outFeatures();
+    }
+
+    /**
+     * {@inheritDoc} Here gate_proj and up_proj gain rows and down_proj gains columns.
+     */
+    @Override
+    public void expandMlp(int layer, int units, Generator gen) {
+        checkLayer("expandMlp", layer);
+        Mlp m = layer(layer).mlp;
+        double std = cfg.initializerRange();
+        m.gateProj = m.swap("gate_proj", new Linear(grow(m.gateProj.weight(), 0, units, std, gen), growBias(m.gateProj.bias(), units)));
+        m.upProj = m.swap("up_proj", new Linear(grow(m.upProj.weight(), 0, units, std, gen), growBias(m.upProj.bias(), units)));
+        m.downProj = m.swap("down_proj", new Linear(grow(m.downProj.weight(), 1, units, std, gen), copy(m.downProj.bias())));
+    }
+
+    @Override
+    public void narrowMlp(int layer, int units) {
+        checkLayer("narrowMlp", layer);
+        Mlp m = layer(layer).mlp;
+        String op = "LlamaModel.narrowMlp";
+        m.gateProj = m.swap("gate_proj", new Linear(keep(m.gateProj.weight(), 0, units, op), m.gateProj.bias() == null ? null : keep(m.gateProj.bias(), 0, units, op)));
+        m.upProj = m.swap("up_proj", new Linear(keep(m.upProj.weight(), 0, units, op), m.upProj.bias() == null ? null : keep(m.upProj.bias(), 0, units, op)));
+        m.downProj = m.swap("down_proj", new Linear(keep(m.downProj.weight(), 1, units, op), copy(m.downProj.bias())));
+    }
+
+    /** A bias with {@code units} zeros appended, or null. */
+    static Tensor growBias(Tensor bias, int units) {
+        if (bias == null) return null;
+        try (var ignored = dev.sluice.autograd.GradMode.noGrad()) {
+            return Tensor.cat(0, bias.detach(), Tensor.zeros(units).to(bias.device())).contiguous().detach();
+        }
+    }
+
+    static Tensor copy(Tensor t) {
+        if (t == null) return null;
+        try (var ignored = dev.sluice.autograd.GradMode.noGrad()) {
+            return t.detach().clone().detach();
+        }
     }
 
     /** {@code model.*}: embed_tokens, layers, norm. */
@@ -84,17 +146,19 @@ public final class LlamaModel extends CausalLM {
         final RmsNorm inputLayernorm, postAttentionLayernorm;
         final SelfAttention selfAttn;
         final Mlp mlp;
+        final HookPoint resid;
 
         DecoderLayer(LlamaConfig c, Weights w, String p, Generator gen) {
             inputLayernorm = register("input_layernorm", new RmsNorm(w.get(p + "input_layernorm.weight", new int[] {c.hiddenSize()}, Weights.Kind.NORM_WEIGHT), c.rmsNormEps()));
             selfAttn = register("self_attn", new SelfAttention(c, w, p + "self_attn.", gen));
             postAttentionLayernorm = register("post_attention_layernorm", new RmsNorm(w.get(p + "post_attention_layernorm.weight", new int[] {c.hiddenSize()}, Weights.Kind.NORM_WEIGHT), c.rmsNormEps()));
             mlp = register("mlp", new Mlp(c, w, p + "mlp."));
+            resid = register("resid", new HookPoint());
         }
 
-        Tensor forward(Tensor x, Tensor[] cosSin, KVCache cache, int layer) {
-            Tensor h = x.add(selfAttn.forward(inputLayernorm.forward(x), cosSin, cache, layer));
-            return h.add(mlp.forward(postAttentionLayernorm.forward(h)));
+        Tensor forward(Tensor x, Tensor[] cosSin, KVCache cache, int layer, Tensor mask) {
+            Tensor h = x.add(selfAttn.forward(inputLayernorm.forward(x), cosSin, cache, layer, mask));
+            return resid.forward(h.add(mlp.forward(postAttentionLayernorm.forward(h))));
         }
     }
 
@@ -122,7 +186,7 @@ public final class LlamaModel extends CausalLM {
             rope = new RotaryEmbedding(headDim, c.ropeTheta(), c.ropeScaling());
         }
 
-        Tensor forward(Tensor x, Tensor[] cosSin, KVCache cache, int layer) {
+        Tensor forward(Tensor x, Tensor[] cosSin, KVCache cache, int layer, Tensor mask) {
             Tensor q = rope.apply(Attention.heads(qProj.forward(x), heads, headDim), cosSin);
             Tensor k = rope.apply(Attention.heads(kProj.forward(x), kvHeads, headDim), cosSin);
             Tensor v = Attention.heads(vProj.forward(x), kvHeads, headDim);
@@ -131,24 +195,28 @@ public final class LlamaModel extends CausalLM {
                 k = kv[0];
                 v = kv[1];
             }
-            Tensor y = Attention.attend(q, k, v, 1 / Math.sqrt(headDim), dropout);
+            Tensor y = Attention.attend(q, k, v, 1 / Math.sqrt(headDim), dropout, mask);
             return oProj.forward(Attention.merge(y));
         }
     }
 
-    /** {@code mlp.*}: gate_proj, up_proj, down_proj (SwiGLU). */
+    /** {@code mlp.*}: gate_proj, up_proj, down_proj (SwiGLU); hook point {@code hidden} on silu(gate) · up. */
     static final class Mlp extends Module {
-        final Linear gateProj, upProj, downProj;
+        Linear gateProj, upProj, downProj;
+        final HookPoint hidden;
 
         Mlp(LlamaConfig c, Weights w, String p) {
             gateProj = register("gate_proj", linear(w, p + "gate_proj", c.intermediateSize(), c.hiddenSize(), c.mlpBias()));
             upProj = register("up_proj", linear(w, p + "up_proj", c.intermediateSize(), c.hiddenSize(), c.mlpBias()));
             downProj = register("down_proj", linear(w, p + "down_proj", c.hiddenSize(), c.intermediateSize(), c.mlpBias()));
+            hidden = register("hidden", new HookPoint());
         }
+
+        Linear swap(String name, Linear l) { return replace(name, l.to(downProj.weight().device())); }
 
         @Override
         public Tensor forward(Tensor x) {
-            return downProj.forward(gateProj.forward(x).silu().mul(upProj.forward(x)));
+            return downProj.forward(hidden.forward(gateProj.forward(x).silu().mul(upProj.forward(x))));
         }
     }
 }

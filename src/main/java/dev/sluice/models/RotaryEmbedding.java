@@ -99,16 +99,48 @@ public final class RotaryEmbedding {
     }
 
     /**
+     * The cosine and sine tables for per-row positions (a left-padded batch, where each row's real tokens start at
+     * position 0 in a different column).
+     *
+     * @param positions the position of each column of each row, row-major [rows · length], non-negative
+     * @param rows the number of rows B
+     * @param length the number of columns T
+     * @return {cos, sin}, each float32 [B, 1, T, headDim] (broadcasting over heads)
+     * @throws IllegalArgumentException if positions does not hold rows · length entries or one is negative
+     */
+    public Tensor[] cosSin(long[] positions, int rows, int length) {
+        if (positions.length != (long) rows * length) {
+            throw new IllegalArgumentException("RotaryEmbedding: " + positions.length + " positions for " + rows + " x " + length);
+        }
+        int half = headDim / 2;
+        float[] cos = new float[positions.length * headDim], sin = new float[positions.length * headDim];
+        for (int p = 0; p < positions.length; p++) {
+            if (positions[p] < 0) throw new IllegalArgumentException("RotaryEmbedding: negative position " + positions[p]);
+            float pos = positions[p];
+            for (int i = 0; i < half; i++) {
+                float angle = pos * invFreq[i];
+                float c = (float) Math.cos(angle), s = (float) Math.sin(angle);
+                cos[p * headDim + i] = c;
+                cos[p * headDim + half + i] = c;
+                sin[p * headDim + i] = s;
+                sin[p * headDim + half + i] = s;
+            }
+        }
+        return new Tensor[] {Tensor.of(cos, rows, 1, length, headDim), Tensor.of(sin, rows, 1, length, headDim)};
+    }
+
+    /**
      * Rotates x by the angles of its positions: {@code x · cos + rotate_half(x) · sin}.
      *
      * @param x [..., T, headDim] (e.g. [B, heads, T, headDim])
-     * @param cosSin the tables of the T positions, from {@link #cosSin(int, int)}
+     * @param cosSin the tables of the T positions, from {@link #cosSin(int, int)} ([T, headDim]) or
+     * {@link #cosSin(long[], int, int)} ([B, 1, T, headDim])
      * @return a tensor of x's shape
      * @throws IllegalArgumentException if x's last dimension is not headDim or the tables do not have T rows
      */
     public Tensor apply(Tensor x, Tensor[] cosSin) {
-        if (x.dim() < 2 || x.size(-1) != headDim || x.size(-2) != cosSin[0].size(0)) {
-            throw new IllegalArgumentException("RotaryEmbedding: expected [..., " + cosSin[0].size(0) + ", " + headDim
+        if (x.dim() < 2 || x.size(-1) != headDim || x.size(-2) != cosSin[0].size(-2)) {
+            throw new IllegalArgumentException("RotaryEmbedding: expected [..., " + cosSin[0].size(-2) + ", " + headDim
                     + "], got " + java.util.Arrays.toString(x.shape()));
         }
         return x.mul(cosSin[0].to(x.device())).add(rotateHalf(x).mul(cosSin[1].to(x.device())));

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * dropout {@code drop}, {@code nLayers} pre-LN {@link TransformerBlock}s {@code blocks.0 ...}, final LayerNorm
  * {@code lnF} and a bias-free head {@code head}. Linear and embedding weights start as N(0, 0.02²), biases as 0.
  */
-public final class GPT extends Module {
+public final class GPT extends Module implements LanguageModel {
     /**
      * Model sizes. contextLength is the longest sequence (positions) the model sees.
      *
@@ -113,6 +113,7 @@ public final class GPT extends Module {
      * @throws IllegalArgumentException if tokens is not 2-D, leftPad does not have B entries or leaves a row without a
      * real token, or a row's real positions exceed the context length
      */
+    @Override
     public Tensor forward(Tensor tokens, int[] leftPad, KVCache cache) {
         if (tokens.dim() != 2) throw new IllegalArgumentException("GPT: tokens must be [B, T], got " + Arrays.toString(tokens.shape()));
         int b = tokens.size(0), t = tokens.size(1);
@@ -170,7 +171,24 @@ public final class GPT extends Module {
      *
      * @return a cache with one slot per block
      */
+    @Override
     public KVCache newCache() { return new KVCache(cfg.nLayers()); }
+
+    /**
+     * The vocabulary size.
+     *
+     * @return {@code config().vocabSize()}
+     */
+    @Override
+    public int vocabSize() { return cfg.vocabSize(); }
+
+    /**
+     * The context length.
+     *
+     * @return {@code config().contextLength()}
+     */
+    @Override
+    public int contextLength() { return cfg.contextLength(); }
 
     /**
      * The i-th transformer block ({@code blocks.i}).

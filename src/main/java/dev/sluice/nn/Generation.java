@@ -7,8 +7,8 @@ import dev.sluice.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Batched autoregressive sampling from a {@link GPT} for prompts of different lengths. Prompts are left-padded to the
- * longest one ({@link GPT#forward(Tensor, int[], KVCache)} hides the padding and gives each row its own positions), so
+ * Batched autoregressive sampling from a {@link LanguageModel} ({@link GPT}, or a Hugging Face model) for prompts of different lengths. Prompts are left-padded to the
+ * longest one ({@link LanguageModel#forward(Tensor, int[], KVCache)} hides the padding and gives each row its own positions), so
  * all rows advance together; with a KV cache each step runs only the newest column. Each row draws from its own
  * {@link Generator}, only while it is unfinished, so a row's tokens do not depend on which other rows share its batch.
  */
@@ -43,7 +43,8 @@ public final class Generation {
      * in eval mode under no-grad (the previous mode is restored). Every row's prompt plus maxNewTokens must fit the
      * context.
      *
-     * @param model the language model
+     * @param <M> the model's type
+     * @param model the language model ({@link GPT}, or a Hugging Face {@code CausalLM})
      * @param prompts the prompts' token ids, of any lengths ≥ 1
      * @param cfg the sampling settings
      * @param gens {@code gens[i]} drives row i; null entries are allowed for greedy decoding
@@ -52,7 +53,7 @@ public final class Generation {
      * @throws IllegalArgumentException if there are no prompts, gens has another length, a prompt is empty or too long,
      * or a token is outside the vocabulary
      */
-    public static int[][] generate(GPT model, int[][] prompts, Config cfg, Generator[] gens, boolean useCache) {
+    public static <M extends Module & LanguageModel> int[][] generate(M model, int[][] prompts, Config cfg, Generator[] gens, boolean useCache) {
         int b = prompts.length;
         if (b == 0) throw new IllegalArgumentException("Generation.generate: no prompts");
         if (gens.length != b) throw new IllegalArgumentException("Generation.generate: " + gens.length + " generators for " + b + " prompts");
@@ -61,11 +62,11 @@ public final class Generation {
             if (pr.length == 0) throw new IllegalArgumentException("Generation.generate: every prompt needs at least one token");
             p = Math.max(p, pr.length);
         }
-        int vocab = model.config().vocabSize();
+        int vocab = model.vocabSize();
         for (int[] pr : prompts) {
-            if (pr.length + cfg.maxNewTokens() > model.config().contextLength()) {
+            if (pr.length + cfg.maxNewTokens() > model.contextLength()) {
                 throw new IllegalArgumentException("Generation.generate: a prompt of " + pr.length + " tokens plus " + cfg.maxNewTokens()
-                        + " new tokens exceeds the context length " + model.config().contextLength());
+                        + " new tokens exceeds the context length " + model.contextLength());
             }
             for (int tok : pr) if (tok < 0 || tok >= vocab) throw new IllegalArgumentException("Generation.generate: token " + tok + " outside [0, " + vocab + ")");
         }

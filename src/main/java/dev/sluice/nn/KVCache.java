@@ -48,8 +48,14 @@ public final class KVCache {
      */
     public int[] leftPad() { return leftPad == null ? null : leftPad.clone(); }
 
-    /** Records (first call after clearing) or checks (later calls) the left padding of the cached rows. */
-    void useLeftPad(int[] pad) {
+    /**
+     * Records (first call on an empty cache) or checks (later calls) the left padding of the cached rows, for models of
+     * other packages that support left-padded batches ({@code dev.sluice.models}).
+     *
+     * @param pad the padding columns at the start of each row, or null for an unpadded batch
+     * @throws IllegalArgumentException if the cache holds positions filled with another padding
+     */
+    public void useLeftPad(int[] pad) {
         if (length() == 0) {
             leftPad = pad == null ? null : pad.clone();
         } else if (!java.util.Arrays.equals(normalise(leftPad), normalise(pad))) {

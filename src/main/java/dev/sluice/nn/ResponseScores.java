@@ -27,14 +27,15 @@ public record ResponseScores(Tensor tokenLogProbs, Tensor mask, Tensor sum, Tens
      * Scores responses under prompts with one left-padded forward pass: rows are [padding, prompt, response, right
      * padding], the logits just before each response token are log-softmaxed and the response token's entry gathered.
      *
-     * @param model the language model
+     * @param <M> the model's type
+     * @param model the language model ({@link GPT}, or a Hugging Face {@code CausalLM})
      * @param prompts B prompts' token ids, each at least one token
      * @param responses B responses' token ids, each at least one token
      * @param withEntropy also compute {@link #entropy()}
      * @return the scores, with R the longest response length
      * @throws IllegalArgumentException if the counts differ or are 0, or a prompt or response is empty
      */
-    public static ResponseScores of(GPT model, int[][] prompts, int[][] responses, boolean withEntropy) {
+    public static <M extends Module & LanguageModel> ResponseScores of(M model, int[][] prompts, int[][] responses, boolean withEntropy) {
         int b = prompts.length;
         if (b == 0 || responses.length != b) {
             throw new IllegalArgumentException("ResponseScores.of: " + b + " prompts and " + responses.length + " responses; expected the same positive number");

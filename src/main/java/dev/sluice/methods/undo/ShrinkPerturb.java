@@ -6,6 +6,7 @@ import dev.sluice.ops.ParamNoise;
 import dev.sluice.nn.Init;
 import dev.sluice.nn.LayerNorm;
 import dev.sluice.nn.Module;
+import dev.sluice.nn.RmsNorm;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
@@ -18,10 +19,14 @@ import java.util.Map;
  *
  * <p>Policy per parameter kind (configurable; the defaults differ from the paper's code in one place, stated):
  * <ul>
- *   <li><b>matrices</b> (2-D and up: linear and embedding weights): N ~ Xavier-uniform(fan_in, fan_out), as the paper;
+ *   <li><b>matrices</b> (2-D and up: linear, Conv1D and embedding weights — Xavier's bound depends only on
+ *       fan_in + fan_out, so GPT-2's [in, out] Conv1D layout gets the same noise as an [out, in] Linear):
+ *       N ~ Xavier-uniform(fan_in, fan_out), as the paper;
  *       or plain Gaussian N(0, σ²) with {@link Builder#gaussian(double)}.</li>
- *   <li><b>vectors</b> (biases): no noise, shrunk toward 0 — {@code θ ← (1 − α)·θ}, as the paper.</li>
- *   <li><b>norm gains</b> (LayerNorm weights): no noise, shrunk toward their init value 1 —
+ *   <li><b>vectors</b> (biases, LayerNorm biases included): no noise, shrunk toward 0 — {@code θ ← (1 − α)·θ}, as the
+ *       paper.</li>
+ *   <li><b>norm gains</b> (LayerNorm and RMSNorm weights, e.g. GPT-2's {@code ln_1.weight}, Llama's
+ *       {@code input_layernorm.weight}): no noise, shrunk toward their init value 1 —
  *       {@code θ ← (1 − α)·θ + α·1}. The paper shrinks every 1-D tensor toward 0, which for a LayerNorm gain
  *       initialised at 1 weakens the whole layer's output rather than undoing training (papers.md §2.4 gotcha 1);
  *       {@link Builder#gainsTowardZero()} restores the paper's behaviour.</li>
@@ -69,7 +74,7 @@ public final class ShrinkPerturb {
         MATRIX,
         /** 1-D parameters other than norm gains (biases): shrunk toward 0, no noise. */
         VECTOR,
-        /** LayerNorm weights: shrunk toward 1 by default (toward 0 with {@link Builder#gainsTowardZero()}), no noise. */
+        /** LayerNorm and RMSNorm weights: shrunk toward 1 by default (toward 0 with {@link Builder#gainsTowardZero()}), no noise. */
         GAIN
     }
 
@@ -129,7 +134,9 @@ public final class ShrinkPerturb {
     }
 
     /**
-     * The kind of every parameter: LayerNorm weights are gains, other 1-D tensors vectors, the rest matrices.
+     * The kind of every parameter, by the module that owns it: LayerNorm and RMSNorm weights are gains, other 1-D
+     * tensors vectors, the rest matrices. This covers Sluice's own models and the Hugging Face ones of
+     * {@code dev.sluice.models} (a tied head is the embedding's weight, listed once).
      *
      * @param model the model to classify
      * @return the kind by dotted parameter name
@@ -142,7 +149,8 @@ public final class ShrinkPerturb {
                 if (p.getKey().contains(".")) continue; // only this module's own parameters
                 String name = prefix + p.getKey();
                 Kind kind = p.getValue().dim() >= 2 ? Kind.MATRIX
-                        : m.getValue() instanceof LayerNorm && p.getKey().equals("weight") ? Kind.GAIN : Kind.VECTOR;
+                        : (m.getValue() instanceof LayerNorm || m.getValue() instanceof RmsNorm) && p.getKey().equals("weight")
+                        ? Kind.GAIN : Kind.VECTOR;
                 out.putIfAbsent(name, kind);
             }
         }
@@ -179,7 +187,7 @@ public final class ShrinkPerturb {
         }
 
         /**
-         * Shrink LayerNorm gains toward 0, like every other 1-D tensor (the paper's code).
+         * Shrink norm gains toward 0, like every other 1-D tensor (the paper's code).
          *
          * @return this builder
          */
