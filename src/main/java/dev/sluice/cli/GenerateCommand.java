@@ -90,7 +90,7 @@ final class GenerateCommand extends CliCommand {
         long heap = LanguageModels.heap();
         if (need > heap) {
             throw new UserError("the model needs about " + LanguageModels.size(need) + " (" + LanguageModels.count(params)
-                    + " parameters × 4 bytes for float32 weights, plus ~" + LanguageModels.size(cache) + " for the KV cache), the heap is "
+                    + " parameters × 4 bytes for float32 weights, plus ~" + LanguageModels.size(cache) + " for the KV cache and logits), the heap is "
                     + LanguageModels.size(heap) + ": run with SLUICE_JAVA_OPTS=" + LanguageModels.xmx(need));
         }
     }
@@ -128,10 +128,15 @@ final class GenerateCommand extends CliCommand {
         o.flush();
         int generated = all.length - promptIds.length;
         double prefill = (firstAt[0] - start) / 1e9, decode = (end - firstAt[0]) / 1e9;
-        err().printf(Locale.ROOT, "%s: %d tokens (%s); prefill %d tokens in %.3f s (%.1f tokens/s); decode %d tokens in %.3f s (%.1f tokens/s); seed %d%n",
+        err().printf(Locale.ROOT, "%s: %d tokens (%s); prefill %d tokens in %.3f s (%.1f tokens/s); decode %d tokens in %.3f s (%.1f tokens/s); %s%n",
                 name(), generated, atEos[0] ? "stopped at end of sequence" : "--max-tokens reached",
                 promptIds.length, prefill, promptIds.length / Math.max(prefill, 1e-9),
-                generated - 1, decode, generated > 1 ? (generated - 1) / Math.max(decode, 1e-9) : 0.0, seedUsed);
+                generated - 1, decode, generated > 1 ? (generated - 1) / Math.max(decode, 1e-9) : 0.0,
+                temperature == 0 ? "greedy" : "seed " + seedUsed);
+        if (streamer.unknown() > 0) {
+            err().printf(Locale.ROOT, "%s: %d of the generated ids are beyond the tokenizer's %d tokens (the model's vocab_size is %d); they were skipped%n",
+                    name(), streamer.unknown(), tok.vocabSize(), cfg.vocabSize());
+        }
         return 0;
     }
 
@@ -146,6 +151,10 @@ final class GenerateCommand extends CliCommand {
         private int[] ids;
         private int size;
         private int emitted;
+        private int unknown;
+
+        /** How many ids {@link #next} skipped as unknown to the tokenizer. */
+        int unknown() { return unknown; }
 
         Streamer(Tokenizer tok, int[] prompt) {
             this.tok = tok;
@@ -156,8 +165,16 @@ final class GenerateCommand extends CliCommand {
         /** The prompt's text, as far as it is complete. */
         String start() { return piece(false); }
 
-        /** What token {@code id} adds to the text, possibly empty. */
+        /**
+         * What token {@code id} adds to the text, possibly empty. An id the tokenizer does not know (a model's
+         * embedding may have more rows than its tokenizer has tokens) adds nothing and is counted, as Hugging Face's
+         * decode skips it.
+         */
         String next(int id) {
+            if (tok.idToToken(id).isEmpty()) {
+                unknown++;
+                return "";
+            }
             if (size == ids.length) ids = Arrays.copyOf(ids, size * 2);
             ids[size++] = id;
             return piece(false);

@@ -91,6 +91,11 @@ class GenerateCommandTest {
         got.append(s.finish());
         assertEquals(tok.decode(ids, true), got.toString());
         assertTrue(cut > 0, "the text should split some character between byte-level tokens");
+        GenerateCommand.Streamer u = new GenerateCommand.Streamer(tok, tok.encode("Hi", true));
+        assertEquals("Hi", u.start());
+        assertEquals("", u.next(tok.vocabSize() + 5));
+        assertEquals(1, u.unknown());
+        assertEquals("", u.finish());
     }
 
     @Test
@@ -157,6 +162,6 @@ class GenerateCommandTest {
         String line = r.err().strip();
         assertFalse(line.contains("\n"), line);
         assertTrue(line.matches("sluice generate: the model needs about [0-9.]+ GiB \\(" + String.format(java.util.Locale.ROOT, "%,d", params)
-                + " parameters × 4 bytes for float32 weights, plus ~.* for the KV cache\\), the heap is .*: run with SLUICE_JAVA_OPTS=-Xmx\\d+g"), line);
+                + " parameters × 4 bytes for float32 weights, plus ~.* for the KV cache and logits\\), the heap is .*: run with SLUICE_JAVA_OPTS=-Xmx\\d+g"), line);
     }
 }
