@@ -555,14 +555,18 @@ final class FinetuneCommand extends CliCommand {
             this.terminal = terminal;
         }
 
-        double tokensPerSecond() { return tokensSeen / Math.max(1e-9, (System.nanoTime() - t0) / 1e9); }
+        private long lastStepAt = t0;
+
+        /** Tokens per second over the steps so far (checkpoint saves between steps included, the final one not). */
+        double tokensPerSecond() { return tokensSeen / Math.max(1e-9, (lastStepAt - t0) / 1e9); }
 
         /** Records a finished step; returns what was logged when this step is a logging step (every N, and the last). */
         Logged step(int done, double loss, double lr, long tokens) {
             tokensSeen += tokens;
             lossSum += loss;
             lossCount++;
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            lastStepAt = System.nanoTime();
+            double seconds = (lastStepAt - t0) / 1e9;
             double eta = seconds / (done - start) * (end - done);
             double mean = lossSum / lossCount;
             String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  lr %.3e  %,.0f tokens/s  ETA %s", done, total, mean, lr,
