@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * A decoder-only language model with Hugging Face's parameter names: its {@link #namedParameters()} are the names of
@@ -220,7 +221,28 @@ public abstract class CausalLM extends Module implements dev.sluice.nn.LanguageM
      * would exceed {@link ModelConfig#maxPositions()}
      */
     public int[] generate(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen) {
-        return run(prompt, maxNewTokens, temperature, topK, gen, true);
+        return run(prompt, maxNewTokens, temperature, topK, gen, true, null);
+    }
+
+    /**
+     * As {@link #generate(int[], int, double, int, Generator)}, handing each new token to {@code onToken} as soon as it
+     * is sampled (for streaming), and stopping early when it returns false (at an end-of-sequence token, say). With the
+     * same arguments and a fresh generator of the same seed, the tokens are those of the method without a callback, up
+     * to where this one stopped.
+     *
+     * @param prompt the token ids to continue, at least one
+     * @param maxNewTokens the most tokens to add, non-negative
+     * @param temperature 0 for greedy decoding
+     * @param topK 0 to sample from all tokens
+     * @param gen the source of the sampling randomness (may be null for greedy decoding)
+     * @param onToken called with each new token id in order; returns whether to go on
+     * @return a new array: the prompt followed by the tokens generated, the last one being the one for which
+     * {@code onToken} returned false if it did
+     * @throws IllegalArgumentException as {@link #generate(int[], int, double, int, Generator)}
+     */
+    public int[] generate(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen, IntPredicate onToken) {
+        java.util.Objects.requireNonNull(onToken, "generate: onToken");
+        return run(prompt, maxNewTokens, temperature, topK, gen, true, onToken);
     }
 
     /**
@@ -235,10 +257,11 @@ public abstract class CausalLM extends Module implements dev.sluice.nn.LanguageM
      * @throws IllegalArgumentException as {@link #generate}
      */
     public int[] generateWithoutCache(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen) {
-        return run(prompt, maxNewTokens, temperature, topK, gen, false);
+        return run(prompt, maxNewTokens, temperature, topK, gen, false, null);
     }
 
-    private int[] run(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen, boolean useCache) {
+    private int[] run(int[] prompt, int maxNewTokens, double temperature, int topK, Generator gen, boolean useCache,
+                      IntPredicate onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt must hold at least one token");
         if (maxNewTokens < 0) throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
         int vocab = config().vocabSize();
@@ -260,12 +283,14 @@ public abstract class CausalLM extends Module implements dev.sluice.nn.LanguageM
                 for (int i = from; i < len; i++) ids[i - from] = seq[i];
                 Tensor logits = forward(Tensor.of(ids, 1, ids.length).to(device), cache);
                 float[] last = logits.select(0, 0).select(0, logits.size(1) - 1).toFloatArray();
-                seq[len++] = Sampler.sample(last, temperature, topK, gen);
+                int next = Sampler.sample(last, temperature, topK, gen);
+                seq[len++] = next;
+                if (onToken != null && !onToken.test(next)) break;
             }
         } finally {
             train(wasTraining);
         }
-        return seq;
+        return len == seq.length ? seq : Arrays.copyOf(seq, len);
     }
 
     /** Checks tokens [B, T] and returns the first position. */

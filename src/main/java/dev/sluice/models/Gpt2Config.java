@@ -77,6 +77,14 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
     @Override
     public int numLayers() { return nLayer; }
 
+    @Override
+    public long parameterCount() {
+        long e = nEmbd, in = nInner;
+        long layer = 2 * 2 * e + (e * 3 * e + 3 * e) + (e * e + e) + (e * in + in) + (in * e + e);
+        long wte = (long) vocabSize * e;
+        return wte + (long) nPositions * e + nLayer * layer + 2 * e + (tieWordEmbeddings ? 0 : wte);
+    }
+
     private static final Set<String> KEPT = Set.of("n_ctx", "summary_type", "summary_use_proj", "summary_activation",
             "summary_proj_to_labels", "summary_first_dropout", "reorder_and_upcast_attn");
 

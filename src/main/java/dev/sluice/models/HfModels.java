@@ -143,6 +143,31 @@ public final class HfModels {
     }
 
     /**
+     * Reads a model directory's {@code config.json} without touching the weights: enough to know the model's size
+     * ({@link ModelConfig#parameterCount()}) before loading it.
+     *
+     * @param dir the model directory
+     * @return its config
+     * @throws NoSuchFileException if the directory or its config.json is missing
+     * @throws IllegalArgumentException for a config.json that is not an object or an unsupported config (the message
+     * starts with the file's path)
+     * @throws IOException if reading fails otherwise
+     */
+    public static ModelConfig readConfig(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "not a model directory");
+        Path configFile = dir.resolve(CONFIG);
+        if (!Files.exists(configFile)) throw new NoSuchFileException(configFile.toString(), null, "a model directory needs config.json");
+        Object parsed = Json.parse(Files.readString(configFile));
+        if (!(parsed instanceof Map<?, ?>)) throw new IllegalArgumentException(configFile + ": must hold a JSON object");
+        @SuppressWarnings("unchecked") Map<String, Object> json = (Map<String, Object>) parsed;
+        try {
+            return config(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(configFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Loads a model directory: {@code config.json} and {@code model.safetensors} or
      * {@code model.safetensors.index.json} with its shards. Files are memory-mapped and each tensor converted to
      * float32 straight into the parameter's memory, so loading needs about the model's float32 size in heap. Dropout
@@ -157,26 +182,29 @@ public final class HfModels {
      * @throws dev.sluice.io.SafeTensorsFormatException for a damaged weights file
      * @throws IOException if reading fails otherwise
      */
-    public static CausalLM load(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "not a model directory");
-        Path configFile = dir.resolve(CONFIG);
-        if (!Files.exists(configFile)) throw new NoSuchFileException(configFile.toString(), null, "a model directory needs config.json");
-        Object parsed = Json.parse(Files.readString(configFile));
-        if (!(parsed instanceof Map<?, ?>)) throw new IllegalArgumentException(configFile + ": must hold a JSON object");
-        @SuppressWarnings("unchecked") Map<String, Object> json = (Map<String, Object>) parsed;
-        ModelConfig cfg;
-        try {
-            cfg = config(json);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(configFile + ": " + e.getMessage(), e);
-        }
+    public static CausalLM load(Path dir) throws IOException { return load(dir, new Generator(0)); }
+
+    /**
+     * As {@link #load(Path)}, with dropout masks (training mode only) drawn from {@code dropout}: a trainer that
+     * reseeds it at every step makes a resumed run draw the masks an uninterrupted one would.
+     *
+     * @param dir the model directory
+     * @param dropout the source of every dropout layer's masks
+     * @return the model, in training mode, its parameters requiring grad
+     * @throws NoSuchFileException if the directory, config.json or the weights are missing
+     * @throws IllegalArgumentException for an unsupported config or weights that do not fit it
+     * @throws IOException if reading fails otherwise
+     */
+    public static CausalLM load(Path dir, Generator dropout) throws IOException {
+        java.util.Objects.requireNonNull(dropout, "load: dropout generator");
+        ModelConfig cfg = readConfig(dir);
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
         LinkedHashMap<String, String> dtypes = new LinkedHashMap<>();
         readWeights(dir, tensors, dtypes);
         Weights.Loaded w = new Weights.Loaded(dir.toString(), normaliseNames(cfg, tensors, dtypes));
         CausalLM model = switch (cfg) {
-            case LlamaConfig c -> new LlamaModel(c, w, new Generator(0));
-            case Gpt2Config c -> new Gpt2Model(c, w, new Generator(0));
+            case LlamaConfig c -> new LlamaModel(c, w, dropout);
+            case Gpt2Config c -> new Gpt2Model(c, w, dropout);
         };
         w.check();
         LinkedHashMap<String, String> own = new LinkedHashMap<>();

@@ -114,6 +114,16 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
     @Override
     public int maxPositions() { return maxPositions; }
 
+    @Override
+    public long parameterCount() {
+        long h = hiddenSize, q = (long) numHeads * headDim, kv = (long) numKvHeads * headDim, in = intermediateSize;
+        long attention = h * q + 2 * h * kv + q * h + (qkvBias ? q + 2 * kv : 0) + (attentionBias ? h : 0);
+        long mlp = 3 * h * in + (mlpBias ? 2 * in + h : 0);
+        long layer = attention + mlp + 2 * h;
+        long embedding = (long) vocabSize * h;
+        return embedding + numLayers * layer + h + (tieWordEmbeddings ? 0 : embedding);
+    }
+
     /** Known fields of LlamaConfig/Qwen2Config that this class keeps verbatim (they do not change the math). */
     private static final Set<String> KEPT = Set.of("pretraining_tp", "max_window_layers", "sliding_window");
 

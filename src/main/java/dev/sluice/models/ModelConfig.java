@@ -33,6 +33,14 @@ public sealed interface ModelConfig permits LlamaConfig, Gpt2Config {
     int numLayers();
 
     /**
+     * The number of parameters a model of this config has (tied heads counted once), computed from the sizes alone,
+     * so that the memory a model needs can be known before its weights are read or allocated.
+     *
+     * @return the total element count of the model's parameters, as {@code namedParameters()} would sum it
+     */
+    long parameterCount();
+
+    /**
      * The config as {@code config.json} holds it: every field Sluice reads, with the fields that do not change the math
      * (ids, architectures, versions, ...) as they were read.
      *

@@ -74,6 +74,73 @@ public class Adam extends Optimizer {
         }
     }
 
+    /**
+     * One parameter's optimizer state, as {@code torch.optim.Adam}'s {@code state_dict()["state"][i]}: the moment
+     * estimates and the number of updates the parameter has had (which sets the bias correction).
+     *
+     * @param expAvg the first-moment (mean) estimate m, of the parameter's shape, or null before the first update
+     * @param expAvgSq the second-moment estimate v, of the parameter's shape, or null before the first update
+     * @param step the number of updates so far, at least 0; 0 exactly when the moments are null
+     */
+    public record ParamState(Tensor expAvg, Tensor expAvgSq, int step) {
+        /**
+         * Checks that the moments are both present (step &gt; 0) or both absent (step 0).
+         *
+         * @throws IllegalArgumentException otherwise, or if step is negative
+         */
+        public ParamState {
+            if (step < 0 || (expAvg == null) != (expAvgSq == null) || (expAvg == null) != (step == 0)) {
+                throw new IllegalArgumentException("Adam.ParamState: need both moments with step > 0, or neither with step 0;"
+                        + " got step " + step + (expAvg == null ? " without" : " with") + " exp_avg, "
+                        + (expAvgSq == null ? "without" : "with") + " exp_avg_sq");
+            }
+        }
+    }
+
+    /**
+     * The state of one parameter, for saving a checkpoint. The tensors are the optimizer's own, which later
+     * {@link #step()} calls update in place: write or copy them before stepping again.
+     *
+     * @param index the parameter's position in {@link #params()}
+     * @return its moments and update count (null moments and step 0 before its first update)
+     * @throws IndexOutOfBoundsException if index is not a parameter's position
+     */
+    public ParamState state(int index) {
+        java.util.Objects.checkIndex(index, params.size());
+        return new ParamState(m[index], v[index], t[index]);
+    }
+
+    /**
+     * Restores the state of one parameter (from {@link #state(int)} of an optimizer over the same parameters, saved and
+     * read back), so that the next {@link #step()} continues as the saved optimizer would have. The moments are copied.
+     *
+     * @param index the parameter's position in {@link #params()}
+     * @param state the moments and update count to continue from
+     * @throws IndexOutOfBoundsException if index is not a parameter's position
+     * @throws IllegalArgumentException if a moment's shape differs from the parameter's
+     */
+    public void loadState(int index, ParamState state) {
+        java.util.Objects.checkIndex(index, params.size());
+        Tensor p = params.get(index);
+        if (state.step() == 0) {
+            m[index] = null;
+            v[index] = null;
+            t[index] = 0;
+            return;
+        }
+        for (Tensor s : new Tensor[] {state.expAvg(), state.expAvgSq()}) {
+            if (!java.util.Arrays.equals(s.shape(), p.shape())) {
+                throw new IllegalArgumentException("Adam.loadState: parameter " + index + " has shape "
+                        + java.util.Arrays.toString(p.shape()) + ", the saved moment " + java.util.Arrays.toString(s.shape()));
+            }
+        }
+        try (var ignored = dev.sluice.autograd.GradMode.noGrad()) {
+            m[index] = Tensor.zerosLike(p).copy_(state.expAvg().to(p.dtype()).to(p.device()));
+            v[index] = Tensor.zerosLike(p).copy_(state.expAvgSq().to(p.dtype()).to(p.device()));
+        }
+        t[index] = state.step();
+    }
+
     @Override
     protected void update(int i, Tensor p, Tensor grad) {
         if (m[i] == null) {

@@ -157,6 +157,38 @@ class HfModelsTest {
         cachedEqualsFull(new Gpt2Model(Gpt2Config.of(50, 40, 16, 2, 4), new Generator(4)));
     }
 
+    private static long counted(CausalLM m) {
+        long n = 0;
+        for (Tensor p : m.namedParameters().values()) n += p.numel();
+        return n;
+    }
+
+    @Test
+    void parameterCountFromTheConfigEqualsTheModelsParameters() throws IOException {
+        for (String v : new String[] {"llama-gqa-tied", "llama-mha-untied", "qwen2-gqa-bias", "gpt2", "llama3-rope-scaling"}) {
+            Path dir = Path.of("src/test/resources/hf", v);
+            assertEquals(counted(HfModels.load(dir)), HfModels.readConfig(dir).parameterCount(), v);
+        }
+        LlamaConfig biased = smallLlama(2, false).withBiases(true, true, true);
+        assertEquals(counted(new LlamaModel(biased, new Generator(1))), biased.parameterCount());
+        Gpt2Config untied = new Gpt2Config(50, 40, 16, 2, 4, 20, "gelu_new", 1e-5, 0, 0, 0, false, false, 0.02, null);
+        assertEquals(counted(new Gpt2Model(untied, new Generator(1))), untied.parameterCount());
+    }
+
+    @Test
+    void streamingGenerateHandsOverEachTokenAndStopsWhenAsked() {
+        LlamaModel m = new LlamaModel(smallLlama(2, true), new Generator(6));
+        int[] prompt = {1, 2, 3};
+        int[] all = m.generate(prompt, 12, 0.9, 0, new Generator(11));
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        int[] streamed = m.generate(prompt, 12, 0.9, 0, new Generator(11), t -> { seen.add(t); return true; });
+        assertArrayEquals(all, streamed);
+        assertEquals(12, seen.size());
+        for (int i = 0; i < 12; i++) assertEquals(all[3 + i], seen.get(i));
+        int[] stopped = m.generate(prompt, 12, 0.9, 0, new Generator(11), t -> seen.size() < 0);
+        assertArrayEquals(java.util.Arrays.copyOf(all, 4), stopped);
+    }
+
     @Test
     void saveLoadRoundTripSingleShardedAndHalf() throws IOException {
         LlamaModel m = new LlamaModel(smallLlama(2, false), new Generator(5));

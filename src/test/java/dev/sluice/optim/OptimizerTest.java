@@ -114,4 +114,38 @@ class OptimizerTest {
         assertEquals(0.3, LrSchedule.constant(0.3).lr(7));
         assertThrows(IllegalArgumentException.class, () -> LrSchedule.warmupCosine(10, 5, 1, 0));
     }
+
+    @Test
+    void adamWStateSavedAndLoadedContinuesExactly() {
+        float[] start = {1f, -2f, 0.5f, 3f};
+        float[][] grads = {{0.5f, -1f, 0.25f, 2f}, {-0.3f, 0.2f, 1f, -1f}, {0.1f, 0.1f, -0.7f, 0.4f}, {1f, -0.5f, 0.2f, 0f}};
+        Tensor straight = Tensor.of(start.clone(), 4).requiresGrad(true);
+        AdamW a = new AdamW(List.of(straight), 0.1, 0.9, 0.999, 1e-8, 0.01);
+        assertEquals(new Adam.ParamState(null, null, 0), a.state(0));
+        for (float[] g : grads) {
+            straight.setGrad(Tensor.of(g, 4));
+            a.step();
+        }
+        Tensor first = Tensor.of(start.clone(), 4).requiresGrad(true);
+        AdamW b = new AdamW(List.of(first), 0.1, 0.9, 0.999, 1e-8, 0.01);
+        for (int i = 0; i < 2; i++) {
+            first.setGrad(Tensor.of(grads[i], 4));
+            b.step();
+        }
+        Adam.ParamState saved = b.state(0);
+        assertEquals(2, saved.step());
+        // a new optimizer over a copy of the parameter, from the state's values (as a checkpoint read back gives them)
+        Tensor resumed = Tensor.of(first.toFloatArray(), 4).requiresGrad(true);
+        AdamW c = new AdamW(List.of(resumed), 0.1, 0.9, 0.999, 1e-8, 0.01);
+        c.loadState(0, new Adam.ParamState(Tensor.of(saved.expAvg().toFloatArray(), 4),
+                Tensor.of(saved.expAvgSq().toFloatArray(), 4), saved.step()));
+        for (int i = 2; i < grads.length; i++) {
+            resumed.setGrad(Tensor.of(grads[i], 4));
+            c.step();
+        }
+        assertArrayEquals(straight.toFloatArray(), resumed.toFloatArray(), 0f);
+        assertThrows(IllegalArgumentException.class, () -> c.loadState(0, new Adam.ParamState(Tensor.zeros(3), Tensor.zeros(3), 1)));
+        assertThrows(IllegalArgumentException.class, () -> new Adam.ParamState(Tensor.zeros(4), null, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> c.state(1));
+    }
 }
