@@ -4,9 +4,6 @@ import dev.sluice.models.CausalLM;
 import dev.sluice.nn.Generation;
 import dev.sluice.nn.ResponseScores;
 import dev.sluice.tensor.Generator;
-import dev.sluice.tensor.Tensor;
-
-import java.util.List;
 
 /**
  * A Hugging Face language model ({@link CausalLM}: Llama, Qwen2, GPT-2, loaded with
@@ -31,15 +28,13 @@ import java.util.List;
  * HfModels.save(model, Path.of("out"));
  * }
  */
-public final class CausalLMPolicy implements Policy {
-    private final CausalLM model;
-
+public final class CausalLMPolicy extends LanguageModelPolicy<CausalLM> {
     /**
      * A policy backed by a loaded (or freshly created) model.
      *
      * @param model the model; training the policy trains it in place
      */
-    public CausalLMPolicy(CausalLM model) { this.model = model; }
+    public CausalLMPolicy(CausalLM model) { super(model); }
 
     /**
      * The wrapped model.
@@ -55,22 +50,8 @@ public final class CausalLMPolicy implements Policy {
      * @throws IllegalArgumentException if a prompt is empty or too long, or a token is outside the vocabulary
      */
     @Override
-    public int[][] sample(int[][] prompts, Generation.Config cfg, Generator[] gens) {
-        return Generation.generate(model, prompts, cfg, gens, true);
-    }
+    public int[][] sample(int[][] prompts, Generation.Config cfg, Generator[] gens) { return super.sample(prompts, cfg, gens); }
 
     @Override
-    public ResponseScores score(int[][] prompts, int[][] responses, boolean withEntropy) {
-        return ResponseScores.of(model, prompts, responses, withEntropy);
-    }
-
-    @Override
-    public List<Tensor> parameters() { return model.parameters(); }
-
-    @Override
-    public Policy frozenCopy() {
-        CausalLM copy = model.deepCopy();
-        copy.freeze();
-        return new CausalLMPolicy(copy);
-    }
+    Policy around(CausalLM frozen) { return new CausalLMPolicy(frozen); }
 }
