@@ -94,7 +94,10 @@ public abstract class CausalLM extends Module implements dev.sluice.nn.LanguageM
      * @return e.g. {@code model.layers.3.mlp.hidden} or {@code transformer.h.3.mlp.hidden}
      * @throws IndexOutOfBoundsException if there is no such layer
      */
-    public abstract String mlpHiddenHook(int layer);
+    public String mlpHiddenHook(int layer) {
+        checkLayer("mlpHiddenHook", layer);
+        return layerPrefix() + layer + ".mlp.hidden";
+    }
 
     /**
      * The name of the hook point on the residual stream after layer {@code layer} ([B, T, hidden]), e.g. for RMU.
@@ -103,7 +106,13 @@ public abstract class CausalLM extends Module implements dev.sluice.nn.LanguageM
      * @return e.g. {@code model.layers.3.resid} or {@code transformer.h.3.resid}
      * @throws IndexOutOfBoundsException if there is no such layer
      */
-    public abstract String residHook(int layer);
+    public String residHook(int layer) {
+        checkLayer("residHook", layer);
+        return layerPrefix() + layer + ".resid";
+    }
+
+    /** The Hugging Face name of the layer list with a trailing dot: {@code model.layers.} or {@code transformer.h.}. */
+    abstract String layerPrefix();
 
     /**
      * The current width of layer {@code layer}'s MLP hidden activation (the config's intermediate size unless

@@ -69,16 +69,7 @@ public final class Gpt2Model extends CausalLM {
     private Block block(int i) { return (Block) transformer.h.get(i); }
 
     @Override
-    public String mlpHiddenHook(int layer) {
-        checkLayer("mlpHiddenHook", layer);
-        return "transformer.h." + layer + ".mlp.hidden";
-    }
-
-    @Override
-    public String residHook(int layer) {
-        checkLayer("residHook", layer);
-        return "transformer.h." + layer + ".resid";
-    }
+    String layerPrefix() { return "transformer.h."; }
 
     @Override
     public int mlpWidth(int layer) {

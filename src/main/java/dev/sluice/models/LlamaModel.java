@@ -70,16 +70,7 @@ public final class LlamaModel extends CausalLM {
     private DecoderLayer layer(int i) { return (DecoderLayer) model.layers.get(i); }
 
     @Override
-    public String mlpHiddenHook(int layer) {
-        checkLayer("mlpHiddenHook", layer);
-        return "model.layers." + layer + ".mlp.hidden";
-    }
-
-    @Override
-    public String residHook(int layer) {
-        checkLayer("residHook", layer);
-        return "model.layers." + layer + ".resid";
-    }
+    String layerPrefix() { return "model.layers."; }
 
     @Override
     public int mlpWidth(int layer) {
