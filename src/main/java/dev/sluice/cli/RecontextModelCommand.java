@@ -32,7 +32,7 @@ import java.util.regex.PatternSyntaxException;
 @Command(name = "model", description = {
         "Recontextualization on a language model (a Hugging Face directory): sample responses to each problem under the"
                 + " generation template, score them with the reward, and train on them as answers to the training template"
-                + " (expert iteration: best-of---samples then SFT; or GRPO), then save the policy in the Hugging Face layout.",
+                + " (expert iteration: the best of --samples responses, then SFT on it; or GRPO), then save the policy in the Hugging Face layout.",
         "--problems holds one problem per line; --templates is a JSON object {\"generation\": \"...{problem}...\","
                 + " \"training\": \"...{problem}...\"} (the same template twice is standard training).",
         "The results JSON holds the reward rate per round and the rate under the generation template before and after training."})
@@ -210,7 +210,7 @@ final class RecontextModelCommand extends LoadedModelCommand {
         Policy policy = new CausalLMPolicy(m);
         out().printf(Locale.ROOT, "recontextualization on %s (%s, %s parameters, loaded in %.1f s): %d problems, %s, %d %s of %d samples each,"
                         + " reward %s; %s%n", model, cfg.modelType(), LanguageModels.count(cfg.parameterCount()), (System.nanoTime() - t0) / 1e9,
-                problems.length, trainer, rounds, trainer.equals("grpo") ? "steps" : "rounds", samples, rewardText,
+                problems.length, trainer, rounds, trainer.equals("grpo") ? "step(s)" : "round(s)", samples, rewardText,
                 templates.isStandard() ? "standard (one template)" : "recontextualized (generation and training templates differ)");
         out().flush();
         Map<String, Object> json = new LinkedHashMap<>();

@@ -302,7 +302,7 @@ final class UndoModelCommand extends LoadedModelCommand {
             if (attackTeacher) attack.put("teacher", attack(teacher, attackRows, held));
             json.put("attack", attack);
             out().printf(Locale.ROOT, "relearning attack (%d steps, lr %s): student's held-out forget loss at best %.4f%s%n", attackSteps,
-                    attackLrs, ((Map<?, ?>) attack.get("student")).get("best_forget_loss"),
+                    String.join(",", attackLrs.stream().map(Check::show).toList()), ((Map<?, ?>) attack.get("student")).get("best_forget_loss"),
                     attackTeacher ? String.format(Locale.ROOT, ", teacher's %.4f", ((Map<?, ?>) attack.get("teacher")).get("best_forget_loss")) : "");
         }
         json.put("diverged", false);
