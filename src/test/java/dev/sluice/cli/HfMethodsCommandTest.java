@@ -210,6 +210,30 @@ class HfMethodsCommandTest {
         assertFalse(Files.exists(out.resolve("model.safetensors")));
     }
 
+    @Test
+    void undoAndRecontextDivergenceWriteNullsAndSaveNoModel() throws IOException {
+        Path out = tmp.resolve("undo-diverged");
+        CliRun r = run(args("undo", "model", out, "--retain", retain.toString(), "--forget", forget.toString(), "--method", "graddiff",
+                "--unlearn-steps", "20", "--unlearn-lr", "1e30", "--seq-len", "32"));
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().endsWith("sluice undo model: the unlearning loss went non-finite; no model saved; results written to "
+                + out.resolve("undo_results.json") + " with null for non-finite numbers and \"diverged\": true\n"), r.err());
+        Map<String, Object> j = json(out.resolve("undo_results.json"));
+        assertEquals(true, j.get("diverged"));
+        assertEquals("unlearning", j.get("diverged_in"));
+        assertFalse(Files.exists(out.resolve("model.safetensors")));
+
+        Path out2 = tmp.resolve("recontext-diverged");
+        CliRun g = run(args("recontext", "model", out2, "--problems", problems.toString(), "--templates", templates.toString(),
+                "--reward-regex", "[a-z]", "--rounds", "3", "--samples", "4", "--sft-steps", "3", "--lr", "1e30", "--max-tokens", "3",
+                "--eval-samples", "0"));
+        assertEquals(1, g.code(), g.toString());
+        assertTrue(g.err().endsWith("sluice recontext model: the training loss went non-finite; no model saved; results written to "
+                + out2.resolve("recontext_results.json") + " with null for non-finite numbers and \"diverged\": true\n"), g.err());
+        assertEquals(true, json(out2.resolve("recontext_results.json")).get("diverged"));
+        assertFalse(Files.exists(out2.resolve("model.safetensors")));
+    }
+
     // ---------------------------------------------------------------- bad options
 
     private static void assertUserError(CliRun r, String line) {
