@@ -214,16 +214,7 @@ final class FinetuneCommand extends CliCommand {
 
     /** Parameters × 16 bytes (weights, gradients, two AdamW moments) plus the activations, against the heap. */
     private void checkMemory() {
-        long params = cfg.parameterCount();
-        double act = LanguageModels.activationBytes(cfg, batchSize, seqLen);
-        double need = params * 16.0 + act;
-        long heap = LanguageModels.heap();
-        if (need > heap) {
-            throw new UserError("the model needs about " + LanguageModels.size(need) + " (" + LanguageModels.count(params)
-                    + " parameters × 16 bytes for weights, gradients and AdamW moments, plus ~" + LanguageModels.size(act)
-                    + " for activations at batch " + batchSize + " × " + seqLen + "), the heap is " + LanguageModels.size(heap)
-                    + ": run with SLUICE_JAVA_OPTS=" + LanguageModels.xmx(need));
-        }
+        LanguageModels.checkTrainingMemory(cfg, 16, "weights, gradients and AdamW moments", batchSize, seqLen);
     }
 
     /** Tokenizes --data: each non-blank line with the template's special tokens, then the end-of-sequence token. */

@@ -124,4 +124,22 @@ final class LanguageModels {
 
     /** The heap's limit, {@link Runtime#maxMemory()}. */
     static long heap() { return Runtime.getRuntime().maxMemory(); }
+
+    /**
+     * The up-front memory check of a training command: parameters × {@code bytesPerParam} plus the activations of one
+     * step at batch × seqLen, against the heap; a {@link UserError} naming the -Xmx to use when they do not fit.
+     *
+     * @param what what the bytes per parameter hold, e.g. "weights, gradients and AdamW moments"
+     */
+    static void checkTrainingMemory(ModelConfig cfg, int bytesPerParam, String what, int batch, int seqLen) {
+        long params = cfg.parameterCount();
+        double act = activationBytes(cfg, batch, seqLen);
+        double need = params * (double) bytesPerParam + act;
+        long heap = heap();
+        if (need > heap) {
+            throw new UserError("the model needs about " + size(need) + " (" + count(params) + " parameters × " + bytesPerParam
+                    + " bytes for " + what + ", plus ~" + size(act) + " for activations at batch " + batch + " × " + seqLen
+                    + "), the heap is " + size(heap) + ": run with SLUICE_JAVA_OPTS=" + xmx(need));
+        }
+    }
 }
