@@ -46,9 +46,6 @@ final class UndoLanguageCommand extends CliCommand {
         Check.oneOf("--forget", forget, List.of("de", "es"));
         Check.oneOf("--size", size, List.of("demo", "tiny"));
         if (pretrainSteps != null) Check.inRange("--pretrain-steps", pretrainSteps, 1, 100_000);
-        Check.readableDir("--fortunes", fortunes, "install fortunes, fortunes-de and fortunes-es");
-        String missing = LanguageCorpora.missing(fortunes, forget);
-        if (missing != null) throw new UserError(missing);
         Check.writableOut("--out", out);
         if (figure == null) figure = Results.figureNextTo(out, "attack");
         Check.writableOut("--figure", figure);
@@ -57,6 +54,9 @@ final class UndoLanguageCommand extends CliCommand {
             modelDir = out.resolveSibling(name.substring(0, name.length() - ".png".length()));
         }
         Check.writableOut("--model-dir", modelDir.resolve("config.json"));
+        Check.readableDir("--fortunes", fortunes, "install fortunes, fortunes-de and fortunes-es");
+        String missing = LanguageCorpora.missing(fortunes, forget);
+        if (missing != null) throw new UserError(missing);
         cfg = (size.equals("tiny") ? LanguageUndo.Config.tiny() : LanguageUndo.Config.defaults())
                 .withSeed(seed).withForget(forget).withFortunes(fortunes).withSaveDir(modelDir);
         if (pretrainSteps != null) cfg = cfg.withSteps(pretrainSteps, cfg.unlearnSteps(), cfg.maxDistillSteps(), cfg.attackSteps());
