@@ -38,7 +38,7 @@ class CliErrorsTest {
     /** Every command that writes results, with the options that make it valid apart from what a test adds. */
     private static final List<List<String>> WRITERS = List.of(
             List.of("train", "fashion-mnist"), List.of("routing", "autoencoder"), List.of("routing", "era"),
-            List.of("routing", "oversight"), List.of("undo", "arithmetic"), List.of("recontext", "toy"),
+            List.of("routing", "oversight"), List.of("undo", "arithmetic"), List.of("undo", "language"), List.of("recontext", "toy"),
             List.of("recontext", "lm"), List.of("bench", "cpu"));
 
     private static String commandName(List<String> cmd) {
@@ -98,6 +98,12 @@ class CliErrorsTest {
                 // undo arithmetic
                 Arguments.of(List.of("undo", "arithmetic", "--modulus", "1"), "sluice undo arithmetic: --modulus must be between 5 and 1000, got 1"),
                 Arguments.of(List.of("undo", "arithmetic", "--model", "rnn"), "sluice undo arithmetic: --model must be one of mlp, gpt, got 'rnn'"),
+                // undo language
+                Arguments.of(List.of("undo", "language", "--forget", "fr"), "sluice undo language: --forget must be one of de, es, got 'fr'"),
+                Arguments.of(List.of("undo", "language", "--size", "huge"), "sluice undo language: --size must be one of demo, tiny, got 'huge'"),
+                Arguments.of(List.of("undo", "language", "--pretrain-steps", "0"), "sluice undo language: --pretrain-steps must be between 1 and 100000, got 0"),
+                Arguments.of(List.of("undo", "language", "--fortunes", "/nonexistent"),
+                        "sluice undo language: --fortunes /nonexistent: no such directory; install fortunes, fortunes-de and fortunes-es"),
                 // recontext toy
                 Arguments.of(List.of("recontext", "toy", "--trainer", "ppo"),
                         "sluice recontext toy: --trainer must be one of expert-iteration, grpo, ei, best-of-n, got 'ppo'"),

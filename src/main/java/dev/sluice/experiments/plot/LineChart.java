@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Lines of (x, y) points with a legend; y from 0 to a rounded maximum, x linear. */
+/** Lines of (x, y) points with a legend; y from 0 to a rounded maximum at most 1 (or a range set by {@link #yRange}), x linear. */
 public final class LineChart {
     private static final Color[] PALETTE = {new Color(0x4C72B0), new Color(0xDD8452), new Color(0x55A868), new Color(0xC44E52),
             new Color(0x8172B3), new Color(0x937860), new Color(0xDA8BC3), new Color(0x8C8C8C)};
@@ -17,6 +17,7 @@ public final class LineChart {
 
     private final String xLabel, yLabel;
     private final List<Line> lines = new ArrayList<>();
+    private double fixedMin = Double.NaN, fixedMax = Double.NaN;
 
     public LineChart(String xLabel, String yLabel) {
         this.xLabel = xLabel;
@@ -27,6 +28,14 @@ public final class LineChart {
     public LineChart line(String label, double[] x, double[] y, boolean dashed) {
         if (x.length != y.length || x.length == 0) throw new IllegalArgumentException("LineChart: x and y must be non-empty and equally long");
         lines.add(new Line(label, x.clone(), y.clone(), dashed));
+        return this;
+    }
+
+    /** A fixed y axis from {@code min} to {@code max} (e.g. losses, which the default 0..1 axis would clip). */
+    public LineChart yRange(double min, double max) {
+        if (!(min < max) || !Double.isFinite(min) || !Double.isFinite(max)) throw new IllegalArgumentException("LineChart: need finite min < max, got " + min + ", " + max);
+        fixedMin = min;
+        fixedMax = max;
         return this;
     }
 
@@ -42,6 +51,11 @@ public final class LineChart {
             for (double v : l.y()) yMax = Math.max(yMax, v);
         }
         yMax = yMax <= 0 ? 1 : Math.min(1.0, Math.ceil(yMax * 10 * 1.05) / 10);
+        double yMin = 0;
+        if (!Double.isNaN(fixedMin)) {
+            yMin = fixedMin;
+            yMax = fixedMax;
+        }
         if (xMax <= 0) xMax = 1;
         g.setColor(Color.BLACK);
         Png.text(g, title, 10, 22, 15);
@@ -52,7 +66,7 @@ public final class LineChart {
             g.setColor(new Color(0xDDDDDD));
             g.drawLine(left, y, left + w, y);
             g.setColor(Color.BLACK);
-            Png.text(g, String.format(Locale.ROOT, "%.2f", yMax * i / 5), 20, y + 4, 11);
+            Png.text(g, String.format(Locale.ROOT, "%.2f", yMin + (yMax - yMin) * i / 5), 20, y + 4, 11);
             Png.text(g, String.format(Locale.ROOT, "%.0f", xMax * i / 5), x - 8, top + h + 18, 11);
         }
         g.drawLine(left, top, left, top + h);
@@ -62,10 +76,10 @@ public final class LineChart {
             g.setColor(PALETTE[li % PALETTE.length]);
             g.setStroke(l.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {7, 5}, 0) : new BasicStroke(2.2f));
             for (int i = 0; i < l.x().length; i++) {
-                int px = left + (int) Math.round(w * l.x()[i] / xMax), py = top + h - (int) Math.round(h * Math.min(l.y()[i], yMax) / yMax);
+                int px = left + (int) Math.round(w * l.x()[i] / xMax), py = top + h - (int) Math.round(h * (Math.clamp(l.y()[i], yMin, yMax) - yMin) / (yMax - yMin));
                 g.fillOval(px - 3, py - 3, 6, 6);
                 if (i > 0) {
-                    int qx = left + (int) Math.round(w * l.x()[i - 1] / xMax), qy = top + h - (int) Math.round(h * Math.min(l.y()[i - 1], yMax) / yMax);
+                    int qx = left + (int) Math.round(w * l.x()[i - 1] / xMax), qy = top + h - (int) Math.round(h * (Math.clamp(l.y()[i - 1], yMin, yMax) - yMin) / (yMax - yMin));
                     g.drawLine(qx, qy, px, py);
                 }
             }
