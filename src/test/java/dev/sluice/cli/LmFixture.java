@@ -20,7 +20,7 @@ import java.util.Map;
 final class LmFixture {
     private LmFixture() {}
 
-    static final Path TOKENIZER = Path.of("src/test/resources/tokenizers/corpus-bpe-2k.json");
+    static final Path TOKENIZER = Path.of("src/main/resources/dev/sluice/experiments/undo/corpus-bpe-2k.json");
 
     /** A tied Llama: vocab 2048, width 32, 2 layers, 4 heads (2 key/value heads), 128 positions. */
     static LlamaConfig llama() { return LlamaConfig.llama(2048, 32, 64, 2, 4, 2, 128, true); }

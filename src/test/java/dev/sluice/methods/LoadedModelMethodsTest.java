@@ -111,7 +111,7 @@ class LoadedModelMethodsTest {
 
     // ---------------------------------------------------------------- recontextualization
 
-    static Tokenizer tokenizer() throws IOException { return Tokenizer.load(Path.of("src/test/resources/tokenizers/corpus-bpe-2k.json")); }
+    static Tokenizer tokenizer() throws IOException { return Tokenizer.load(Path.of("src/main/resources/dev/sluice/experiments/undo/corpus-bpe-2k.json")); }
 
     static LlamaModel textLlama(Tokenizer tok, long seed) {
         return new LlamaModel(LlamaConfig.llama(tok.vocabSize(), 32, 48, 2, 4, 2, 128, true), new Generator(seed));

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Regenerate it with {@code -Dsluice.regenerateCorpusTokenizer=true}.
  */
 class CorpusTokenizerTest {
-    static final Path FILE = Path.of("src/test/resources/tokenizers/corpus-bpe-2k.json");
+    static final Path FILE = Path.of("src/main/resources/dev/sluice/experiments/undo/corpus-bpe-2k.json");
 
     static String train(List<String> texts) {
         return new BpeTrainer(2048)

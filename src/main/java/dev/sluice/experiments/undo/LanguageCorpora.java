@@ -26,14 +26,16 @@ public final class LanguageCorpora {
      * Why the corpora cannot be read, or null when they are there.
      *
      * @param fortunes the fortunes folder (with de/ and es/ under it)
-     * @param forget "de" or "es"
+     * @param foreign the foreign fortunes needed: "de", "es" or both
      * @return a one-line reason naming the packages to install, or null
      */
-    public static String missing(Path fortunes, String forget) {
+    public static String missing(Path fortunes, String... foreign) {
         List<String> absent = new ArrayList<>();
         if (!Files.isRegularFile(fortunes.resolve("fortunes"))) absent.add("English fortunes (apt-get install fortunes)");
-        if (!Files.isDirectory(fortunes.resolve(forget))) {
-            absent.add((forget.equals("de") ? "German" : "Spanish") + " fortunes (apt-get install fortunes-" + forget + ")");
+        for (String language : foreign) {
+            if (!Files.isDirectory(fortunes.resolve(language))) {
+                absent.add((language.equals("de") ? "German" : "Spanish") + " fortunes (apt-get install fortunes-" + language + ")");
+            }
         }
         if (!Files.isExecutable(BIBLE)) absent.add("King James Bible (apt-get install bible-kjv)");
         return absent.isEmpty() ? null : "missing corpora: " + String.join(", ", absent);
@@ -71,7 +73,13 @@ public final class LanguageCorpora {
         return docs;
     }
 
-    static List<String> verses() {
+    /**
+     * The 31,102 verses of the King James Bible, in canonical order, without their references.
+     *
+     * @return one string per verse
+     * @throws IllegalStateException when the {@code bible} program fails
+     */
+    public static List<String> verses() {
         try {
             Process p = new ProcessBuilder(BIBLE.toString(), "-f", "Gen1:1-Rev22:21")
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

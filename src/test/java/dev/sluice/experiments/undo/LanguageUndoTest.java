@@ -12,11 +12,11 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.*;
 
 class LanguageUndoTest {
-    /** The bundled tokenizer is the committed one the tokenizer tests check against the corpora. */
+    /** The bundled tokenizer reaches the class path byte for byte (CorpusTokenizerTest retrains this file from the corpora). */
     @Test
     void bundledTokenizerIsTheCommittedOne() throws Exception {
         var bundled = LanguageUndo.class.getResourceAsStream(LanguageUndo.BUNDLED_TOKENIZER).readAllBytes();
-        assertArrayEquals(Files.readAllBytes(Path.of("src/test/resources/tokenizers/corpus-bpe-2k.json")), bundled);
+        assertArrayEquals(Files.readAllBytes(Path.of("src/main/resources/dev/sluice/experiments/undo/corpus-bpe-2k.json")), bundled);
         assertEquals(2048, LanguageUndo.tokenizer().vocabSize());
     }
 
