@@ -79,6 +79,31 @@ final class Check {
         return file;
     }
 
+    /**
+     * A directory a command will write a model into: absent (created later) or a directory, under a writable
+     * directory, and not the {@code --model} directory it reads. Nothing is created.
+     *
+     * @return the absolute, normalised path
+     */
+    static Path modelOutDir(String option, Path out, Path model) {
+        Path abs = out.toAbsolutePath().normalize();
+        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs)) {
+            throw new UserError(option + " " + out + " exists and is not a directory");
+        }
+        Path dir = abs;
+        while (dir != null && !Files.exists(dir)) dir = dir.getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new UserError(option + " " + out + ": no existing directory above it");
+        if (!Files.isWritable(dir)) throw new UserError(option + " " + out + ": directory " + dir + " is not writable");
+        try {
+            if (Files.isDirectory(abs) && Files.isSameFile(abs, model)) {
+                throw new UserError(option + " " + out + " is the --model directory; give another directory for the new model");
+            }
+        } catch (java.io.IOException e) {
+            throw new UserError(option + " " + out + ": " + Main.describe(e));
+        }
+        return abs;
+    }
+
     /** An existing, readable directory. */
     static Path readableDir(String option, Path dir, String hint) {
         String more = hint == null ? "" : "; " + hint;

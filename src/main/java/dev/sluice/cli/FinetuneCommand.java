@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -185,21 +184,7 @@ final class FinetuneCommand extends CliCommand {
 
     /** --out: a directory to create, or (with --resume) the one holding the checkpoint; never the model itself. */
     private void checkOut() {
-        Path abs = outDir.toAbsolutePath().normalize();
-        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs)) {
-            throw new UserError("--out " + outDir + " exists and is not a directory");
-        }
-        Path dir = abs;
-        while (dir != null && !Files.exists(dir)) dir = dir.getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new UserError("--out " + outDir + ": no existing directory above it");
-        if (!Files.isWritable(dir)) throw new UserError("--out " + outDir + ": directory " + dir + " is not writable");
-        try {
-            if (Files.isDirectory(abs) && Files.isSameFile(abs, model)) {
-                throw new UserError("--out " + outDir + " is the --model directory; give another directory for the fine-tuned model");
-            }
-        } catch (IOException e) {
-            throw new UserError("--out " + outDir + ": " + Main.describe(e));
-        }
+        Path abs = Check.modelOutDir("--out", outDir, model);
         boolean hasState = Files.exists(abs.resolve(STATE));
         if (resume && !hasState) {
             throw new UserError("--resume: --out " + outDir + " holds no checkpoint (" + STATE + "); run without --resume to start");

@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,21 +71,7 @@ abstract class LoadedModelCommand extends CliCommand {
 
     /** --out: a directory to create (or an existing one without a model), never the --model directory. */
     private void checkOut() {
-        Path abs = outDir.toAbsolutePath().normalize();
-        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs)) {
-            throw new UserError("--out " + outDir + " exists and is not a directory");
-        }
-        Path dir = abs;
-        while (dir != null && !Files.exists(dir)) dir = dir.getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new UserError("--out " + outDir + ": no existing directory above it");
-        if (!Files.isWritable(dir)) throw new UserError("--out " + outDir + ": directory " + dir + " is not writable");
-        try {
-            if (Files.isDirectory(abs) && Files.isSameFile(abs, model)) {
-                throw new UserError("--out " + outDir + " is the --model directory; give another directory for the new model");
-            }
-        } catch (IOException e) {
-            throw new UserError("--out " + outDir + ": " + Main.describe(e));
-        }
+        Path abs = Check.modelOutDir("--out", outDir, model);
         if (Files.exists(abs.resolve("config.json")) || Files.exists(abs.resolve("model.safetensors"))
                 || Files.exists(abs.resolve("model.safetensors.index.json"))) {
             throw new UserError("--out " + outDir + " already holds a model; give a new or empty directory");

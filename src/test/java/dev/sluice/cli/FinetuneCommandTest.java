@@ -181,7 +181,7 @@ class FinetuneCommandTest {
         assertUserError(finetune("--model", m, "--data", d, "--out", d),
                 "sluice finetune: --out " + d + " exists and is not a directory");
         assertUserError(finetune("--model", m, "--data", d, "--out", m),
-                "sluice finetune: --out " + m + " is the --model directory; give another directory for the fine-tuned model");
+                "sluice finetune: --out " + m + " is the --model directory; give another directory for the new model");
         assertUserError(finetune("--model", m, "--data", d, "--out", o, "--resume"),
                 "sluice finetune: --resume: --out " + o + " holds no checkpoint (trainer_state.json); run without --resume to start");
         assertUserError(finetune("--model", m, "--data", d, "--out", gpt2.toString()),
