@@ -30,7 +30,7 @@ public final class TracingBackend implements Backend {
         return backend instanceof TracingBackend ? backend : new TracingBackend(backend);
     }
 
-    /** The kernel set that runs {@code dtype} work on this backend, e.g. "vector-512", "scalar-f64", "cuda". */
+    /** The kernel set that runs {@code dtype} work on this backend, e.g. "vector-512", "scalar-float64", "cuda". */
     private String family(DType dtype) {
         if (!(inner instanceof CpuBackend)) return inner.device().kind() == Device.Kind.CUDA ? "cuda" : inner.device().toString();
         if (dtype == DType.FLOAT32) return KernelDispatch.float32().name();
