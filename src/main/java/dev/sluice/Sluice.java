@@ -6,7 +6,7 @@ import dev.sluice.backend.cpu.kernels.Float32Kernels;
 import dev.sluice.backend.cpu.kernels.KernelDispatch;
 
 /**
- * Runtime configuration of the engine: the CPU thread count, which float32 kernels run, and strict mode.
+ * Runtime configuration of the engine: the CPU thread count, which float32 kernels run, strict mode and the op trace.
  *
  * <p>Everything here can be called at any time, before or after the first tensor op. Library code never writes to
  * standard output or error: warnings (such as the scalar-kernel fallback) go to the {@code dev.sluice}
@@ -66,6 +66,25 @@ public final class Sluice {
      * @throws IllegalStateException if {@code on} and the kernels already fell back to scalar
      */
     public static void setStrictKernels(boolean on) { KernelDispatch.setStrict(on); }
+
+    /**
+     * Sets the op trace level for the whole JVM: 0 off (the default), 1 one line per op forward and backward with
+     * shapes and time, 2 + kernels and bytes, 3 + the ops inside backward rules and what each op saved, 4 + values
+     * summaries. Lines go to standard error; {@link dev.sluice.autograd.OpTrace#enable(int, java.io.PrintStream)} takes
+     * another stream and restores the old setting when closed. Also set by {@code -Dsluice.trace=N} or
+     * {@code SLUICE_TRACE=N}.
+     *
+     * @param level 0 to 4
+     * @throws IllegalArgumentException if {@code level} is outside [0, 4]
+     */
+    public static void setTrace(int level) { dev.sluice.autograd.OpTrace.setLevel(level); }
+
+    /**
+     * The op trace level in force (see {@link #setTrace}).
+     *
+     * @return 0 (off) to 4
+     */
+    public static int traceLevel() { return dev.sluice.autograd.OpTrace.level(); }
 
     /**
      * Whether strict mode is on (see {@link #setStrictKernels}).

@@ -16,6 +16,9 @@ final class AccumulateGrad extends Node {
         this.leaf = leaf;
     }
 
+    /** The leaf whose gradient this node accumulates. */
+    Tensor leaf() { return leaf; }
+
     @Override
     Tensor[] apply(Tensor gradOutput) {
         try (var ignored = GradMode.noGrad()) {

@@ -75,7 +75,7 @@ public final class Engine {
                     inputGrads = new Tensor[0];
                 } else {
                     long serialBefore = Storage.lastSerial();
-                    inputGrads = node.apply(grad);
+                    inputGrads = OpTrace.apply(node, grad);   // node.apply(grad), printed when the op trace is on
                     check(node, inputGrads, anomaly);
                     if (owned != null) owned.afterApply(node, grad, inputGrads, serialBefore);
                 }

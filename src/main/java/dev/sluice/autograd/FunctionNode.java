@@ -1,6 +1,7 @@
 package dev.sluice.autograd;
 
 import dev.sluice.internal.Internals;
+import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Tensor;
 
 import java.util.Arrays;
@@ -14,8 +15,18 @@ final class FunctionNode extends Node {
     /** Rules written in Sluice's op layer, which keep no gradient (see {@link Node#keepsNoGradients}). */
     private final boolean sluiceRule;
 
-    FunctionNode(String name, Node[] next, int[][] inputShapes, BackwardFn fn, Tensor[] saved) {
+    /** What the op produced, for pictures of the graph ({@link GraphDot}); the output itself is not kept. */
+    final int[] outShape;
+    final DType outDtype;
+    /** Per saved tensor: the index of the input it is, −1 for the output, −2 for anything else (e.g. a mask). */
+    final int[] savedRoles;
+
+    FunctionNode(String name, Node[] next, int[][] inputShapes, BackwardFn fn, Tensor[] saved, Tensor out, Tensor[] inputs) {
         super(name, next, inputShapes);
+        this.outShape = out.shape();
+        this.outDtype = out.dtype();
+        this.savedRoles = new int[saved.length];
+        for (int i = 0; i < saved.length; i++) savedRoles[i] = roleOf(saved[i], out, inputs);
         this.fn = fn;
         this.sluiceRule = fn.getClass().getPackageName().equals("dev.sluice.ops");
         this.saved = saved;
@@ -24,6 +35,18 @@ final class FunctionNode extends Node {
             savedVersions[i] = saved[i] == null ? 0 : Internals.view(saved[i]).storage().version();
         }
     }
+
+    private static int roleOf(Tensor s, Tensor out, Tensor[] inputs) {
+        if (s == out) return -1;
+        for (int j = 0; j < inputs.length; j++) if (s != null && s == inputs[j]) return j;
+        return -2;
+    }
+
+    /** The tensors saved for backward (empty once released); entries may be null. */
+    Tensor[] savedTensors() { return saved.clone(); }
+
+    /** Whether backward already freed the saved tensors. */
+    boolean released() { return released; }
 
     @Override
     Tensor[] apply(Tensor gradOutput) {

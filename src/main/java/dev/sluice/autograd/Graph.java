@@ -1,6 +1,7 @@
 package dev.sluice.autograd;
 
 import dev.sluice.internal.Internals;
+import dev.sluice.internal.Trace;
 import dev.sluice.tensor.Tensor;
 
 import java.util.Arrays;
@@ -39,7 +40,9 @@ public final class Graph {
      */
     public static Tensor record(String name, Tensor out, Tensor[] inputs, Tensor[] saved, BackwardFn rule) {
         if (AnomalyMode.isEnabled()) checkFinite(out, "op '" + name + "' produced NaN or Inf in its forward output");
-        if (!needsGrad(inputs)) return out;
+        boolean recorded = needsGrad(inputs);
+        if (Trace.on) Trace.op(name, out, inputs, recorded ? saved : null, false);   // every op passes here: the trace's choke point
+        if (!recorded) return out;
         Node[] next = new Node[inputs.length];
         int[][] shapes = new int[inputs.length][];
         for (int i = 0; i < inputs.length; i++) {
@@ -48,7 +51,7 @@ public final class Graph {
             shapes[i] = in.shape();
             if (in.requiresGrad()) next[i] = in.gradFn() != null ? in.gradFn() : accumulatorFor(in);
         }
-        Internals.setGradFn(out, new FunctionNode(name, next, shapes, rule, saved));
+        Internals.setGradFn(out, new FunctionNode(name, next, shapes, rule, saved, out, inputs));
         return out;
     }
 

@@ -58,6 +58,13 @@ public abstract class Node {
         };
     }
 
+    /** How many hooks are registered on the gradient arriving at this node. */
+    int hookCount() {
+        synchronized (preHooks) {
+            return preHooks.size();
+        }
+    }
+
     /** Whether any hook is registered on the gradient arriving at this node. */
     boolean hasPreHooks() {
         synchronized (preHooks) {

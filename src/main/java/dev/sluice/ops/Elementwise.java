@@ -282,7 +282,7 @@ public final class Elementwise {
         requireCastableResult(name, result, self, other);
         View b = operandFor(name, self, other);
         Ops.backend(self).binary(op, Ops.view(self), b, Ops.view(self));
-        Ops.bump(self);
+        Ops.bump(name, self);
         return self;
     }
 
@@ -296,7 +296,7 @@ public final class Elementwise {
         }
         View b = operandFor("copy_", self, src);
         Ops.backend(self).copy(b, Ops.view(self));
-        Ops.bump(self);
+        Ops.bump("copy_", self);
         return self;
     }
 
@@ -304,7 +304,7 @@ public final class Elementwise {
         checkInPlace("fill_", self, null);
         Ops.requireRepresentable("fill_", value, self.dtype());
         Ops.backend(self).fill(Ops.view(self), value);
-        Ops.bump(self);
+        Ops.bump("fill_", self);
         return self;
     }
 
@@ -321,7 +321,7 @@ public final class Elementwise {
         View m = Broadcast.expandView(Ops.view(mask), shape);
         View v = Broadcast.expandView(Ops.view(Creation.full(value, self.dtype(), self.device())), self.shape());
         Ops.backend(self).where(m, v, Ops.view(self), Ops.view(self));
-        Ops.bump(self);
+        Ops.bump("masked_fill_", self);
         return self;
     }
 }

@@ -2,8 +2,10 @@ package dev.sluice.ops;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Backends;
+import dev.sluice.backend.TracingBackend;
 import dev.sluice.backend.View;
 import dev.sluice.internal.Internals;
+import dev.sluice.internal.Trace;
 import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Device;
 import dev.sluice.tensor.Tensor;
@@ -18,7 +20,11 @@ final class Ops {
 
     static Tensor wrap(View v) { return Internals.wrap(v); }
 
-    static Backend backend(Tensor t) { return view(t).storage().backend(); }
+    /** The backend of t's storage; while the op trace is on, wrapped so that each kernel reports its time. */
+    static Backend backend(Tensor t) {
+        Backend b = view(t).storage().backend();
+        return Trace.on ? TracingBackend.of(b) : b;   // off: one volatile read, nothing allocated
+    }
 
     /** Whether t's backend takes the fused row kernels (or -Dsluice.fused=true forces them, for tests). */
     static boolean fused(Tensor t) { return Boolean.getBoolean("sluice.fused") || backend(t).prefersFusedKernels(); }
@@ -31,7 +37,9 @@ final class Ops {
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
         }
-        return wrap(View.contiguous(Backends.of(device).allocate(dtype, View.numel(shape)), shape.clone()));
+        int n = View.numel(shape);
+        if (Trace.on) Trace.allocated((long) n * dtype.itemSize());
+        return wrap(View.contiguous(Backends.of(device).allocate(dtype, n), shape.clone()));
     }
 
     /** A new zero-filled tensor shaped, typed and placed like t. */
@@ -92,6 +100,9 @@ final class Ops {
         return r;
     }
 
-    /** Marks an in-place write on t's storage. */
-    static void bump(Tensor t) { view(t).storage().bumpVersion(); }
+    /** Marks an in-place write on t's storage by op {@code name} (every in-place op ends here, so the trace sees it). */
+    static void bump(String name, Tensor t) {
+        view(t).storage().bumpVersion();
+        if (Trace.on) Trace.op(name, t, new Tensor[] {t}, null, true);
+    }
 }

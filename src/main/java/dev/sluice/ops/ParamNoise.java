@@ -21,7 +21,7 @@ public final class ParamNoise {
             if (Ops.fused(p) && p.isContiguous()) {
                 long[] so = gen.reserve(Philox.blocksFor(p.numel(), p.dtype() == DType.FLOAT64));
                 Ops.backend(p).shrinkPerturb(Ops.view(p), shrink, noise, kind, so[0], so[1], a, b);
-                Ops.bump(p);
+                Ops.bump("shrink_perturb_", p);
                 return;
             }
             Tensor z = kind == RandomKind.UNIFORM ? Tensor.rand(gen, p.dtype(), p.shape()) : Tensor.randn(gen, p.dtype(), p.shape());

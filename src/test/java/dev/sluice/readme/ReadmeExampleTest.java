@@ -80,7 +80,7 @@ class ReadmeExampleTest {
      * {@code // MARKER-BEGIN} and {@code // MARKER-END} lines (leaving out a {@code -PAUSE} … {@code -RESUME} part),
      * ignoring indentation and blank lines; the block may start with imports before that code.
      */
-    private static void assertReadmeShows(String anchor, String example, String marker) throws Exception {
+    static void assertReadmeShows(String anchor, String example, String marker) throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         int at = readme.indexOf(anchor);
         assertTrue(at >= 0, "README has the example containing '" + anchor + "'");
