@@ -136,8 +136,30 @@ abstract class LoadedModelCommand extends CliCommand {
         return Tensor.of(flat, rows.length, t);
     }
 
-    /** The first at most n rows. */
-    static long[][] head(long[][] rows, int n) { return Arrays.copyOf(rows, Math.min(n, rows.length)); }
+    /**
+     * A file's token blocks split into training rows and held-out rows, so that the losses a command reports are on
+     * text it did not train on.
+     *
+     * @param train the rows the command trains on
+     * @param heldOut the rows it measures on
+     */
+    record Split(long[][] train, long[][] heldOut) {
+        /** The held-out rows' and the training rows' counts, for the results JSON. */
+        Map<String, Object> toJson() { return Map.of("training_sequences", train.length, "held_out_sequences", heldOut.length); }
+    }
+
+    /**
+     * Holds out the last {@code min(evalSequences, rows / 4)} blocks of a file (at least one): the tail of the file, so
+     * that only one document can straddle training and evaluation text.
+     */
+    static Split holdOut(String option, Path file, long[][] rows, int evalSequences, int seqLen) {
+        if (rows.length < 2) {
+            throw new UserError(option + " " + file + " gives " + rows.length + " sequence of " + seqLen + " tokens; at least 2 are needed"
+                    + " (the last ones are held out for evaluation); add text or lower --seq-len");
+        }
+        int k = Math.max(1, Math.min(evalSequences, rows.length / 4));
+        return new Split(Arrays.copyOfRange(rows, 0, rows.length - k), Arrays.copyOfRange(rows, rows.length - k, rows.length));
+    }
 
     /** The mean next-token loss over the rows, in batches of at most {@code batch}, without gradients, in eval mode. */
     static double meanLoss(CausalLM m, long[][] rows, int batch) {

@@ -28,7 +28,8 @@ import java.util.TreeSet;
                 + " gradient × --forget-value), then cut the new units away and save the model in the Hugging Face layout.",
         "Forget targets are the tokens of --forget-tokens (in every sequence, or only in --forget's sequences when both are"
                 + " given), or every token of the labelled --forget file. Text files are read as sluice finetune reads --data.",
-        "The results JSON holds the retain and forget losses before training, before and after ablation."})
+        "The results JSON holds the retain and forget losses before training, before and after ablation, measured on held-out"
+                + " text: the last --eval-sequences blocks of each file, which training never sees."})
 final class RoutingModelCommand extends LoadedModelCommand {
     @Option(names = "--retain", paramLabel = "FILE", required = true, description = "Retain text, one document per line (never routed).")
     Path retain;
@@ -65,13 +66,13 @@ final class RoutingModelCommand extends LoadedModelCommand {
     @Option(names = "--batch-size", paramLabel = "B", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batchSize = 8;
 
-    @Option(names = "--eval-sequences", paramLabel = "N", description = "Sequences of each file the losses are measured on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-sequences", paramLabel = "N", description = "Sequences held out from the end of each file, at most a quarter of it, to measure the losses on (default: ${DEFAULT-VALUE}).")
     int evalSequences = 32;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Steps per progress line on stderr (default: ${DEFAULT-VALUE}).")
     int logEvery = 10;
 
-    private long[][] retainRows, forgetRows;
+    private Split retainRows, forgetRows;
     private int[] forgetIds;
 
     @Override
@@ -101,8 +102,8 @@ final class RoutingModelCommand extends LoadedModelCommand {
         if (seqLen > cfg.maxPositions()) throw new UserError("--seq-len " + seqLen + " exceeds the model's " + cfg.maxPositions() + " positions");
         LanguageModels.checkTrainingMemory(cfg, 16, "weights, gradients and AdamW moments", batchSize, seqLen);
         if (forgetTokens != null) forgetIds = tokenIds(lines("--forget-tokens", forgetTokens));
-        retainRows = blocks("--retain", retain, seqLen);
-        if (forget != null) forgetRows = blocks("--forget", forget, seqLen);
+        retainRows = holdOut("--retain", retain, blocks("--retain", retain, seqLen), evalSequences, seqLen);
+        if (forget != null) forgetRows = holdOut("--forget", forget, blocks("--forget", forget, seqLen), evalSequences, seqLen);
     }
 
     private int[] tokenIds(List<String> words) {
@@ -124,15 +125,16 @@ final class RoutingModelCommand extends LoadedModelCommand {
         long t0 = System.nanoTime();
         CausalLM m = HfModels.load(model, new Generator(seed));
         // training rows: retain (never routed) then forget (labelled); with only a token list every row is routed
-        List<long[]> rows = new ArrayList<>(Arrays.asList(retainRows));
-        if (forgetRows != null) rows.addAll(Arrays.asList(forgetRows));
+        List<long[]> rows = new ArrayList<>(Arrays.asList(retainRows.train()));
+        if (forgetRows != null) rows.addAll(Arrays.asList(forgetRows.train()));
         boolean[] flags = new boolean[rows.size()];
-        for (int i = 0; i < flags.length; i++) flags[i] = forget == null || i >= retainRows.length;
+        for (int i = 0; i < flags.length; i++) flags[i] = forget == null || i >= retainRows.train().length;
         long[][] all = rows.toArray(long[][]::new);
-        long[][] retainEval = head(retainRows, evalSequences), forgetEval = forgetRows == null ? null : head(forgetRows, evalSequences);
-        out().printf(Locale.ROOT, "ERA on %s (%s, %s parameters, loaded in %.1f s): layers %s + %d units each; %d retain and %d forget sequences of %d;"
+        long[][] retainEval = retainRows.heldOut(), forgetEval = forgetRows == null ? null : forgetRows.heldOut();
+        out().printf(Locale.ROOT, "ERA on %s (%s, %s parameters, loaded in %.1f s): layers %s + %d units each; %d retain and %d forget training sequences of %d (%d and %d held out);"
                         + " %s routed; %d steps of batch %d, AdamW lr %s%n", model, cfg.modelType(), LanguageModels.count(cfg.parameterCount()),
-                (System.nanoTime() - t0) / 1e9, join(layers), expand, retainRows.length, forgetRows == null ? 0 : forgetRows.length, seqLen,
+                (System.nanoTime() - t0) / 1e9, join(layers), expand, retainRows.train().length, forgetRows == null ? 0 : forgetRows.train().length, seqLen,
+                retainRows.heldOut().length, forgetRows == null ? 0 : forgetRows.heldOut().length,
                 forgetIds != null ? forgetIds.length + " token ids" : "every token of --forget", steps, batchSize, Check.show(lr));
         out().flush();
 
@@ -152,6 +154,8 @@ final class RoutingModelCommand extends LoadedModelCommand {
         if (forgetIds != null) json.put("forget_token_ids", Arrays.stream(forgetIds).boxed().toList());
         json.put("forget_loss_on", forget != null ? "--forget sequences" : "--retain positions whose target is a forget token");
         json.put("retain_loss_on", forgetIds != null ? "--retain positions whose target is not a forget token" : "--retain sequences");
+        json.put("retain_data", retainRows.toJson());
+        if (forgetRows != null) json.put("forget_data", forgetRows.toJson());
         json.put("before_training", losses(m, retainEval, forgetEval));
 
         Era era = Era.expand(m, layers, expand, new Generator(seed + 1));

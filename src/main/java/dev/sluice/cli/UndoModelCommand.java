@@ -27,9 +27,10 @@ import java.util.Map;
         "UNDO on a language model (a Hugging Face directory): unlearn --forget while keeping --retain (--method maxent,"
                 + " graddiff or rmu) to make a teacher; shrink and perturb a copy of it (--alpha, --beta); distil the teacher's"
                 + " outputs into the copy on the retain + forget mix until its KL to the teacher is within --stop-within; then"
-                + " attack the student by fine-tuning on half of the forget text (--attack-lrs) and report the held-out forget loss.",
+                + " attack the student by fine-tuning on the forget training text (--attack-lrs) and report the held-out forget loss.",
         "The student is saved in --out in the Hugging Face layout (the teacher in --save-teacher if given); the results JSON"
-                + " holds the retain and forget losses of the original, the teacher and the student, the KL and the attack."})
+                + " holds the retain and forget losses of the original, the teacher and the student, the KL and the attack, all measured"
+                + " on held-out text: the last --eval-sequences blocks of each file, which no stage trains on."})
 final class UndoModelCommand extends LoadedModelCommand {
     @Option(names = "--retain", paramLabel = "FILE", required = true, description = "Retain text, one document per line.")
     Path retain;
@@ -93,13 +94,13 @@ final class UndoModelCommand extends LoadedModelCommand {
     @Option(names = "--batch-size", paramLabel = "B", description = "Sequences per step (of each file while unlearning) (default: ${DEFAULT-VALUE}).")
     int batchSize = 8;
 
-    @Option(names = "--eval-sequences", paramLabel = "N", description = "Sequences of each file the losses and the KL are measured on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-sequences", paramLabel = "N", description = "Sequences held out from the end of each file, at most a quarter of it, to measure the losses, the KL and the attack on (default: ${DEFAULT-VALUE}).")
     int evalSequences = 32;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Steps per progress line on stderr (default: ${DEFAULT-VALUE}).")
     int logEvery = 10;
 
-    private long[][] retainRows, forgetRows;
+    private Split retainRows, forgetRows;
     private double[] lrs;
 
     @Override
@@ -137,19 +138,19 @@ final class UndoModelCommand extends LoadedModelCommand {
         if (seqLen > cfg.maxPositions()) throw new UserError("--seq-len " + seqLen + " exceeds the model's " + cfg.maxPositions() + " positions");
         LanguageModels.checkTrainingMemory(cfg, 24, "the trained model's weights, gradients and AdamW moments and two float32 copies"
                 + " (teacher, student or the frozen original)", 2 * batchSize, seqLen);
-        retainRows = blocks("--retain", retain, seqLen);
-        forgetRows = blocks("--forget", forget, seqLen);
+        retainRows = holdOut("--retain", retain, blocks("--retain", retain, seqLen), evalSequences, seqLen);
+        forgetRows = holdOut("--forget", forget, blocks("--forget", forget, seqLen), evalSequences, seqLen);
     }
 
     @Override
     int execute() throws IOException {
         long t0 = System.nanoTime();
         CausalLM teacher = HfModels.load(model, new Generator(seed));
-        long[][] retainEval = head(retainRows, evalSequences), forgetEval = head(forgetRows, evalSequences);
+        long[][] retainEval = retainRows.heldOut(), forgetEval = forgetRows.heldOut();
         long[][] mixEval = concat(retainEval, forgetEval);
-        out().printf(Locale.ROOT, "UNDO on %s (%s, %s parameters, loaded in %.1f s): %d retain and %d forget sequences of %d; %s for %d steps,"
+        out().printf(Locale.ROOT, "UNDO on %s (%s, %s parameters, loaded in %.1f s): %d retain and %d forget training sequences of %d (%d and %d held out); %s for %d steps,"
                         + " shrink-perturb α %s β %s, distil up to %d steps%n", model, cfg.modelType(), LanguageModels.count(cfg.parameterCount()),
-                (System.nanoTime() - t0) / 1e9, retainRows.length, forgetRows.length, seqLen, method, unlearnSteps, Check.show(alpha),
+                (System.nanoTime() - t0) / 1e9, retainRows.train().length, forgetRows.train().length, seqLen, retainEval.length, forgetEval.length, method, unlearnSteps, Check.show(alpha),
                 Check.show(beta), distillSteps);
         out().flush();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -172,6 +173,8 @@ final class UndoModelCommand extends LoadedModelCommand {
         options.put("batch_size", batchSize);
         options.put("seed", seed);
         json.put("options", options);
+        json.put("retain_data", retainRows.toJson());
+        json.put("forget_data", forgetRows.toJson());
         json.put("original", losses(teacher, retainEval, forgetEval));
 
         // 1. unlearn: the model becomes the teacher
@@ -190,7 +193,7 @@ final class UndoModelCommand extends LoadedModelCommand {
             params = teacher.parameters();
         }
         AdamW opt = new AdamW(params, unlearnLr);
-        Batches retainBatches = new Batches(retainRows, seed), forgetBatches = new Batches(forgetRows, seed + 1);
+        Batches retainBatches = new Batches(retainRows.train(), seed), forgetBatches = new Batches(forgetRows.train(), seed + 1);
         teacher.train();
         double sum = 0;
         int count = 0;
@@ -242,7 +245,7 @@ final class UndoModelCommand extends LoadedModelCommand {
         List<Object> klHistory = new ArrayList<>();
         distillation.put("kl_history", klHistory);
         json.put("distillation", distillation);
-        Batches mix = new Batches(concat(retainRows, forgetRows), seed + 2);
+        Batches mix = new Batches(concat(retainRows.train(), forgetRows.train()), seed + 2);
         AdamW dopt = new AdamW(student.parameters(), distillLr);
         int done = 0;
         boolean stopped = false;
@@ -288,16 +291,12 @@ final class UndoModelCommand extends LoadedModelCommand {
                 done, (double) studentLosses.get("retain_loss"), (double) studentLosses.get("forget_loss"),
                 (double) noised.get("kl_to_teacher"), lastKl, outDir);
 
-        // 4. relearning attack: fine-tune copies on the first half of the forget text, measure the other half
+        // 4. relearning attack: fine-tune copies on the forget training text, measure the held-out forget text
         if (attackSteps > 0) {
-            int half = forgetRows.length > 1 ? (forgetRows.length + 1) / 2 : forgetRows.length;
-            long[][] attackRows = Arrays.copyOf(forgetRows, half);
-            long[][] held = forgetRows.length > 1 ? Arrays.copyOfRange(forgetRows, half, forgetRows.length) : forgetRows;
-            held = head(held, evalSequences);
+            long[][] attackRows = forgetRows.train(), held = forgetEval;
             Map<String, Object> attack = new LinkedHashMap<>();
             attack.put("train_sequences", attackRows.length);
             attack.put("held_out_sequences", held.length);
-            attack.put("held_out_is_train", forgetRows.length == 1);
             attack.put("student", attack(student, attackRows, held));
             if (attackTeacher) attack.put("teacher", attack(teacher, attackRows, held));
             json.put("attack", attack);

@@ -138,6 +138,11 @@ class HfMethodsCommandTest {
         assertEquals(List.of(0L, 2L, 4L), attack.get("eval_steps"));
         assertEquals(2, ((Map<?, ?>) attack.get("forget_loss_per_lr")).size());
         assertTrue(((Map<?, ?>) j.get("attack")).containsKey("teacher"));
+        // losses and the attack are measured on the files' held-out tails, which no stage trained on
+        double heldOut = num(j, "forget_data", "held_out_sequences"), trained = num(j, "forget_data", "training_sequences");
+        assertTrue(heldOut >= 1 && heldOut <= (heldOut + trained) / 4, heldOut + " of " + (heldOut + trained));
+        assertEquals(heldOut, ((Number) ((Map<?, ?>) j.get("attack")).get("held_out_sequences")).doubleValue());
+        assertEquals(trained, ((Number) ((Map<?, ?>) j.get("attack")).get("train_sequences")).doubleValue());
     }
 
     @Test
@@ -267,6 +272,18 @@ class HfMethodsCommandTest {
         int n = tok.encode("one two", true).length + (tok.eosTokenId().isPresent() ? 1 : 0);
         assertUserError(run(args("routing", "model", o, "--retain", re, "--forget", tiny.toString(), "--seq-len", "32")),
                 "sluice routing model: --forget " + tiny + " gives " + n + " tokens, fewer than --seq-len 32; lower --seq-len or add text");
+        // one line of 32-63 tokens: exactly one block of 32, nothing left to hold out
+        String line = "";
+        for (String w : LmFixture.GENESIS.replace('\n', ' ').split(" ")) {
+            if (tok.encode(line, true).length + 1 >= 40) break;
+            line = (line + " " + w).strip();
+        }
+        int blocks = (tok.encode(line, true).length + (tok.eosTokenId().isPresent() ? 1 : 0)) / 32;
+        assertEquals(1, blocks, "the file must give exactly one block of 32 tokens for this check");
+        Path oneBlock = Files.writeString(tmp.resolve("one-block.txt"), line + "\n");
+        assertUserError(run(args("undo", "model", o, "--retain", re, "--forget", oneBlock.toString(), "--seq-len", "32")),
+                "sluice undo model: --forget " + oneBlock + " gives 1 sequence of 32 tokens; at least 2 are needed (the last ones are held out"
+                        + " for evaluation); add text or lower --seq-len");
         assertUserError(run(args("routing", "model", o, "--retain", re, "--forget", tmp.resolve("blank.txt").toString(), "--seq-len", "32")),
                 "sluice routing model: --forget " + tmp.resolve("blank.txt") + " holds no text");
         assertUserError(run(args("routing", "model", llama, "--retain", re, "--forget", fo)),
