@@ -10,6 +10,12 @@ import dev.sluice.optim.AdamW;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -43,6 +49,16 @@ public final class LmBench {
      * @param steps        timed training steps (after one untimed)
      */
     public static Measurement measure(int threads, int promptTokens, int newTokens, int batch, int seq, int steps) {
+        return measure(threads, promptTokens, newTokens, batch, seq, steps, null);
+    }
+
+    /**
+     * As {@link #measure(int, int, int, int, int, int)}, and writes a live heap dump (HPROF) at the moment the heap is
+     * measured, so that what the heap holds can be itemised ({@code bench/hprof_arrays.py} groups its arrays by length).
+     *
+     * @param heapDump the HPROF file to write (atomically), or null for none
+     */
+    public static Measurement measure(int threads, int promptTokens, int newTokens, int batch, int seq, int steps, Path heapDump) {
         try (var limit = Parallel.limitThreads(threads)) {
             CausalLM model = new LlamaModel(smolLm135m(), new Generator(0));
             model.eval();
@@ -78,9 +94,28 @@ public final class LmBench {
             System.gc();
             Runtime r = Runtime.getRuntime();
             double after = (r.totalMemory() - r.freeMemory()) / 1048576.0;
+            if (heapDump != null) dumpLiveHeap(heapDump);
             return new Measurement(model.parameterCount(), prefill, decodeTps, timed[timed.length / 2], after,
                     CpuBufferPool.pooledBytes() / 1048576.0, r.maxMemory() / 1048576.0);
         }
     }
 
+    /** A live-objects HPROF dump, written beside the target and renamed into place (the JVM refuses an existing file). */
+    static void dumpLiveHeap(Path target) {
+        Path abs = target.toAbsolutePath();
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".part-" + ProcessHandle.current().pid() + ".hprof");
+        try {
+            Files.deleteIfExists(tmp);
+            ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).dumpHeap(tmp.toString(), true);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench lm: could not write the heap dump " + abs, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the dump failed already; its error is the one to report
+            }
+        }
+    }
 }

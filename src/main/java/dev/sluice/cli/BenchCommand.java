@@ -46,6 +46,10 @@ final class BenchCommand extends CliCommand {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write every measurement as JSON to FILE (atomically).")
     Path out;
 
+    @Option(names = "--heap-dump", paramLabel = "FILE",
+            description = "lm only, one thread count: also write a live heap dump (HPROF) taken when the heap is measured after the step.")
+    Path heapDump;
+
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables as Markdown to FILE (e.g. bench/RESULTS.md).")
     Path markdown;
 
@@ -67,6 +71,12 @@ final class BenchCommand extends CliCommand {
         if (threads.isEmpty()) throw new UserError("--threads needs at least one thread count");
         for (int t : threads) Check.inRange("--threads", t, 1, 1024);
         Check.finiteNonNegative("--min-seconds", minSeconds);
+        if (heapDump != null) {
+            if (!target.equals("lm")) throw new UserError("--heap-dump applies to bench lm only");
+            if (threads.size() != 1 || isa.size() != 1) throw new UserError("--heap-dump needs one thread count and one --isa level, got --threads "
+                    + threads + " and --isa " + isa);
+            Check.writableOut("--heap-dump", heapDump);
+        }
         if (target.equals("gpu") && !isa.equals(List.of("native"))) {
             throw new UserError("--isa selects CPU instruction sets and does not apply to the GPU benchmark; use it with "
                     + "cpu, gemm, memory or steps");
@@ -233,7 +243,7 @@ final class BenchCommand extends CliCommand {
         out().printf(Locale.ROOT, "%3s | %-20s | %10s %10s %6s%n", "thr", "measure", "sluice", "torch", "ratio");
         List<Object> rows = new ArrayList<>();
         for (int t : threads) {
-            LmBench.Measurement m = LmBench.measure(t, promptTokens, newTokens, batch, seq, steps);
+            LmBench.Measurement m = LmBench.measure(t, promptTokens, newTokens, batch, seq, steps, heapDump);
             TorchPeer.LmResult torch = TorchPeer.lm(t, promptTokens, newTokens, batch, seq, steps);
             Map<String, Double> p = torch.numbers();
             lmRow(t, "prefill ms", m.prefillMillis(), p.get("prefill_ms"));

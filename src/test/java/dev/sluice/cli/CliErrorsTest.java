@@ -119,6 +119,9 @@ class CliErrorsTest {
                 Arguments.of(List.of("bench", "cpu", "--threads", "1,0"), "sluice bench: --threads must be between 1 and 1024, got 0"),
                 Arguments.of(List.of("bench", "cpu", "--min-seconds", "-1"), "sluice bench: --min-seconds must be a finite number >= 0, got -1"),
                 Arguments.of(List.of("bench", "cpu", "--isa", "sse"), "sluice bench: unknown instruction set 'sse'; use native, avx512, avx2 or avx-128"),
+                Arguments.of(List.of("bench", "gemm", "--heap-dump", "x.hprof"), "sluice bench: --heap-dump applies to bench lm only"),
+                Arguments.of(List.of("bench", "lm", "--heap-dump", "x.hprof"),
+                        "sluice bench: --heap-dump needs one thread count and one --isa level, got --threads [1, 2] and --isa [native]"),
                 Arguments.of(List.of("bench", "gpu", "--isa", "avx2"), "sluice bench: --isa selects CPU instruction sets and does not apply "
                         + "to the GPU benchmark; use it with cpu, gemm, memory or steps"),
                 // the top level
