@@ -3,6 +3,7 @@ package dev.sluice.methods.undo;
 import dev.sluice.autograd.GradMode;
 import dev.sluice.nn.Losses;
 import dev.sluice.nn.Module;
+import dev.sluice.optim.LrSchedule;
 import dev.sluice.optim.Optimizer;
 import dev.sluice.tensor.Tensor;
 
@@ -85,9 +86,29 @@ public final class OutputDistillation {
      * @throws IllegalArgumentException if maxSteps is negative
      */
     public static Result run(Module student, Module teacher, IntFunction<Tensor> batches, Optimizer opt, int maxSteps, StopRule stop) {
+        return run(student, teacher, batches, opt, maxSteps, stop, null);
+    }
+
+    /**
+     * As {@link #run(Module, Module, IntFunction, Optimizer, int, StopRule)}, with the optimiser's learning rate set
+     * from a schedule before every step (e.g. {@link LrSchedule#warmupCosine} over {@code maxSteps}).
+     *
+     * @param student the model being trained (its optimiser is {@code opt})
+     * @param teacher the model whose outputs are matched
+     * @param batches the batch for each 0-based step
+     * @param opt an optimiser over the student's parameters
+     * @param maxSteps the most steps, non-negative
+     * @param stop the stop rule, or null to run all steps
+     * @param schedule the learning rate of each 0-based step, or null to keep the optimiser's
+     * @return the number of steps, the last loss and whether the rule stopped the run
+     * @throws IllegalArgumentException if maxSteps is negative
+     */
+    public static Result run(Module student, Module teacher, IntFunction<Tensor> batches, Optimizer opt, int maxSteps, StopRule stop,
+                             LrSchedule schedule) {
         if (maxSteps < 0) throw new IllegalArgumentException("OutputDistillation.run: maxSteps must be >= 0, got " + maxSteps);
         double last = Double.NaN;
         for (int step = 1; step <= maxSteps; step++) {
+            if (schedule != null) opt.setLr(schedule.lr(step - 1));
             opt.zeroGrad();
             Tensor l = loss(student, teacher, batches.apply(step - 1), null);
             l.backward();

@@ -50,7 +50,8 @@ class LanguageUndoTest {
         for (double a : cfg.alphas()) {
             var s = r.get("undo-a" + a);
             assertTrue(s.steps() < cfg.maxDistillSteps(), "the stop rule ended distillation for alpha " + a);
-            assertTrue(s.retainCe() <= 1.05 * unlearn.retainCe() + 1e-9, "student within 5% of the teacher on retain");
+            assertTrue(s.retainCe() <= pre.retainCe() + Math.log1p(cfg.retainTolerance()) + 1e-9,
+                    "student's retain perplexity within the tolerance of the pretrained model's: " + s.retainCe() + " vs " + pre.retainCe());
             assertTrue(s.forgetCe() > pre.forgetCe() + 0.5, "the student inherits the suppression: " + s.forgetCe());
         }
         for (var m : r.attacked()) {
