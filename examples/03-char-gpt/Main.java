@@ -51,7 +51,7 @@ public class Main {
         SplittableRandom rng = new SplittableRandom(1);
         long t0 = System.nanoTime();
         for (int step = 0; step <= steps; step++) {
-            if (step % Math.max(1, steps / 10) == 0 || step == steps) {
+            if (step % Math.max(1, steps / 5) == 0 || step == steps) {
                 System.out.printf("step %4d  validation loss %.3f  (%.0f s)%n", step,
                         validationLoss(model, ids, split, batch, context), (System.nanoTime() - t0) / 1e9);
             }

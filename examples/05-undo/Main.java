@@ -37,12 +37,12 @@ public class Main {
         MLP student = teacher.deepCopy();
         ShrinkPerturb.builder(0.8, 0.1, 42).build().apply(student);
         double teacherLoss = loss(teacher, retain);
-        var distilled = OutputDistillation.run(student, teacher, step -> sample(both)[0], new Adam(student.parameters(), 1e-3),
+        var distilled = OutputDistillation.run(student, teacher, step -> sample(both)[0], new Adam(student.parameters(), 3e-3),
                 1500, new StopRule(50, () -> loss(student, retain) <= 1.05 * teacherLoss + 0.02));
         report("UNDO (" + distilled.steps() + " distillation steps)", student, retain, forget);
 
         // The relearning attack: AdamW (two learning rates) on the attacker's pairs, scored on the other 75%
-        int steps = quick ? 60 : 200;
+        int steps = quick ? 40 : 200;
         var attack = new RelearningAttack.Config(new double[] {1e-3, 3e-3}, steps, new int[] {0, 10, 25, steps}, 0.9, 0.999, 0);
         for (MLP m : new MLP[] {teacher, student}) {
             var result = RelearningAttack.run(m, attack, (copy, step) -> Losses.crossEntropy(copy.forward(attacker[0]), attacker[1]),

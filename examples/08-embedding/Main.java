@@ -79,12 +79,12 @@ public class Main {
         } else {
             file = Files.createTempFile("sluice-example-08-", ".safetensors");
             file.toFile().deleteOnExit();
-            trainAndSave(file, quick ? 2000 : 10000);
+            trainAndSave(file, quick ? 1000 : 10000);
         }
 
         ClothingClassifier service = ClothingClassifier.load(file);
         FashionMnist.Split test = FashionMnist.load(false);
-        int n = quick ? 500 : test.count(), correct = 0;
+        int n = quick ? 200 : test.count(), correct = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             float[] pixels = Arrays.copyOfRange(test.images(), i * 784, (i + 1) * 784);
