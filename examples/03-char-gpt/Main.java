@@ -105,7 +105,10 @@ public class Main {
 
     /** The 31,102 verses, one per line, without their "Gen1:1"-style references. */
     static String kjv() throws Exception {
-        Process p = new ProcessBuilder("bible", "-f", "Gen1:1-Rev22:21")
+        if (!Files.isExecutable(Path.of("/usr/bin/bible"))) {
+            throw new IllegalStateException("the King James Bible is missing: apt-get install bible-kjv (or use --corpus fortunes)");
+        }
+        Process p = new ProcessBuilder("/usr/bin/bible", "-f", "Gen1:1-Rev22:21")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException("`bible` failed; apt-get install bible-kjv");
