@@ -26,6 +26,7 @@ public class Main {
         String corpus = a.contains("--corpus") ? a.get(a.indexOf("--corpus") + 1) : "kjv";
         int steps = a.contains("--steps") ? Integer.parseInt(a.get(a.indexOf("--steps") + 1)) : quick ? 60 : 1500;
         int batch = quick ? 16 : 32, context = quick ? 32 : 64;
+        if (!corpus.equals("kjv") && !corpus.equals("fortunes")) throw new IllegalArgumentException("--corpus kjv or fortunes, not " + corpus);
 
         String text = corpus.equals("kjv") ? kjv() : Files.readString(Path.of("/usr/share/games/fortunes/fortunes"));
         // The vocabulary: each distinct character gets an id, in sorted order

@@ -135,7 +135,7 @@ class ExamplesTest {
         List<Double> loss = r.numbers("train loss ([0-9.]+)");
         assertEquals(2, acc.size(), r.out());
         assertTrue(before < 0.2, "an untrained model guesses: " + before);
-        assertTrue(acc.get(1) >= 0.65, "2 epochs on 2,000 images reach 65% on 1,000 test images: " + r.out());
+        assertTrue(acc.get(1) >= 0.6, "2 epochs on 2,000 images reach 60% on 1,000 test images (0.69 measured): " + r.out());
         assertTrue(loss.get(1) < loss.get(0), "the training loss fell: " + loss);
     }
 
