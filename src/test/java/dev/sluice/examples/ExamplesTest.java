@@ -69,7 +69,8 @@ class ExamplesTest {
 
     private static Run launch(String number, boolean addVectorModule, String... args) throws Exception {
         Path source = example(number).resolve("Main.java");
-        boolean classPath = Files.readString(source).contains("\n// sluice-example: class-path") || Files.readString(source).startsWith("// sluice-example: class-path");
+        // the launcher's rule: a line "// sluice-example: class-path" makes it a class-path application
+        boolean classPath = Pattern.compile("(?m)^// sluice-example: class-path").matcher(Files.readString(source)).find();
         List<String> cmd = new ArrayList<>(List.of(JAVA_HOME.resolve("bin/java").toString()));
         if (classPath) {
             if (addVectorModule) cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
