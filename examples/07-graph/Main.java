@@ -1,8 +1,9 @@
-// Example 07: print the backward graph, the way PyTorch users walk grad_fn.next_functions.
-//   ./sluice example 07
+// Example 07: print the backward graph, the way PyTorch users walk grad_fn.next_functions, then draw it.
+//   ./sluice example 07 [--dot FILE.png|FILE.svg|FILE.dot]
 // Every tensor an op produced knows the node that made it (gradFn()); each node knows, per input, the node its
 // gradient goes to next (nextFunctions(); null for an input that needs no gradient). Leaves end in an
 // "accumulate_grad" node, which adds the gradient into leaf.grad(). backward() runs these nodes from the top down.
+import dev.sluice.autograd.GraphDot;
 import dev.sluice.autograd.Node;
 import dev.sluice.methods.routing.GradientRouting;
 import dev.sluice.nn.Activation;
@@ -12,11 +13,12 @@ import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
 public class Main {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         // 1. A micrograd-sized expression: e = (a·b + c)·a, so a's gradient arrives by two paths
         Tensor a = Tensor.scalar(2.0).requiresGrad(true), b = Tensor.scalar(-3.0).requiresGrad(true);
         Tensor c = Tensor.scalar(10.0).requiresGrad(true);
@@ -45,6 +47,15 @@ public class Main {
         System.out.println();
         System.out.println("MLP 4-8-3 loss with hidden0 routed:");
         print(loss.gradFn(), params);
+
+        // 3. The same graph as a picture: GraphDot adds shapes, saved tensors and the route node's mask, and marks the
+        // edge where the mask cuts the gradient (dashed red). .dot is plain text; .png/.svg need Graphviz's dot.
+        GraphDot dot = GraphDot.of(loss).withNames(model.namedParameters()).withTitle("MLP 4-8-3, hidden0 routed");
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--dot")) System.out.println("\nwrote " + dot.render(Path.of(args[i + 1])));
+        }
+        long routeNodes = dot.toDot().lines().filter(l -> l.contains("route")).count();
+        System.out.println("\nGraphviz DOT: " + dot.toDot().lines().count() + " lines, " + routeNodes + " mention the route");
     }
 
     /** Prints the graph below a node as an indented tree; a node reached again (a shared input) is not expanded twice. */

@@ -213,6 +213,7 @@ class ExamplesTest {
         String mlp = r.out().substring(r.out().indexOf("MLP 4-8-3"));
         int route = mlp.indexOf("route"), fc0 = mlp.indexOf("fc0.weight.grad"), fc1 = mlp.indexOf("fc1.weight.grad");
         assertTrue(route > 0 && route < fc0 && fc0 < fc1, "the route node sits between fc1's linear and fc0's parameters: " + mlp);
+        assertTrue(r.number("Graphviz DOT: [0-9]+ lines, ([0-9]+) mention the route") >= 1, "GraphDot draws the route node: " + r.out());
     }
 
     @Test
