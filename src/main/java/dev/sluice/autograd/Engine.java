@@ -1,7 +1,5 @@
 package dev.sluice.autograd;
 
-import dev.sluice.backend.BufferReuse;
-import dev.sluice.backend.Storage;
 import dev.sluice.tensor.Tensor;
 
 import java.util.ArrayDeque;
@@ -62,30 +60,23 @@ public final class Engine {
         ArrayDeque<Node> ready = new ArrayDeque<>();
         ready.push(start);
         boolean anomaly = AnomalyMode.isEnabled();
-        // null when buffer reuse is off: then every gradient is a new tensor, as before reuse existed
-        GradOwnership owned = BufferReuse.enabled() ? new GradOwnership() : null;
+        GradientMemory memory = GradientMemory.forOnePass();   // reuses gradient buffers unless SLUICE_POOL=0
         while (!ready.isEmpty()) {
             Node node = ready.pop();
             Tensor grad = pending.remove(node);
             Tensor[] inputGrads = null;
             if (grad != null) {
-                if (owned != null && node.hasPreHooks()) owned.disown(grad); // a hook may keep what it sees
+                if (node.hasPreHooks()) memory.seenByHook(grad);
                 grad = node.runPreHooks(grad);
-                if (owned != null && node instanceof AccumulateGrad leaf && owned.adoptIntoLeaf(leaf, grad)) {
-                    inputGrads = new Tensor[0];
-                } else {
-                    long serialBefore = Storage.lastSerial();
-                    inputGrads = OpTrace.apply(node, grad);   // node.apply(grad), printed when the op trace is on
-                    check(node, inputGrads, anomaly);
-                    if (owned != null) owned.afterApply(node, grad, inputGrads, serialBefore);
-                }
+                inputGrads = memory.apply(node, grad);   // the node's rule, printed when the op trace is on
+                check(node, inputGrads, anomaly);
                 if (!retainGraph) node.release();
             }
             for (int i = 0; i < node.next.length; i++) {
                 Node target = node.next[i];
                 if (target == null) continue;
                 Tensor g = inputGrads == null || i >= inputGrads.length ? null : inputGrads[i];
-                if (g != null) pending.merge(target, g, owned != null ? owned::sum : Tensor::add);
+                if (g != null) pending.merge(target, g, memory::sum);
                 // a node whose senders all sent nothing still runs (with no gradient) so that its own targets are released
                 if (dependencies.merge(target, -1, Integer::sum) == 0) ready.push(target);
             }

@@ -31,13 +31,26 @@ import java.util.Set;
  * ({@link dev.sluice.backend.Backend#recycle}); a leaf adopts an owned gradient as its {@code grad} instead of copying
  * it, and from then on it is the leaf's, never recycled.
  */
-final class GradOwnership {
+final class GradOwnership implements GradientMemory {
     private final Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
 
     boolean owns(Tensor t) { return owned.contains(t); }
 
     /** Forgets t: someone outside the engine may now hold it (a hook, a leaf). */
     void disown(Tensor t) { owned.remove(t); }
+
+    @Override
+    public void seenByHook(Tensor grad) { disown(grad); }
+
+    /** A leaf adopts an owned gradient without running its node; any other node runs its rule, then the bookkeeping. */
+    @Override
+    public Tensor[] apply(Node node, Tensor grad) {
+        if (node instanceof AccumulateGrad leaf && adoptIntoLeaf(leaf, grad)) return new Tensor[0];
+        long serialBefore = Storage.lastSerial();
+        Tensor[] produced = OpTrace.apply(node, grad);
+        afterApply(node, grad, produced, serialBefore);
+        return produced;
+    }
 
     /**
      * Bookkeeping after {@code node} consumed {@code consumed} and returned {@code produced}; {@code serialBefore} is
@@ -64,7 +77,8 @@ final class GradOwnership {
      * result: float addition is commutative), and an owned addend is recycled afterwards; otherwise the sum is a new
      * tensor, which the engine owns.
      */
-    Tensor sum(Tensor a, Tensor b) {
+    @Override
+    public Tensor sum(Tensor a, Tensor b) {
         if (sameLayout(a, b)) {
             if (owns(a)) {
                 a.add_(b);
