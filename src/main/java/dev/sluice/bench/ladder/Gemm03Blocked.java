@@ -8,8 +8,8 @@ import java.util.Arrays;
  * from L3 or memory; the NC floats of C's row that the p loop keeps updating stay in L1.
  *
  * <p>The work is the same as rung 2's, in blocks, and each entry of C is still summed p = 0..K-1 in order (the k
- * blocks run in sequence). Each multiply-add still loads and stores its C element, though: the speed is now bound by
- * L1 loads and stores (two loads and a store per vector of multiply-adds) rather than by the memory's bandwidth.
+ * blocks run in sequence). The loop is still scalar (see rung 2), one multiply and one add per float of C, with a load
+ * of B, a load and a store of C each; blocking removes the wait for memory, not that work.
  */
 public final class Gemm03Blocked implements GemmRung {
     /** Depth of a block of B (rows). */

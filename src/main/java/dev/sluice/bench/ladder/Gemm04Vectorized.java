@@ -10,10 +10,11 @@ import java.util.Arrays;
  * {@code fma} does a whole vector (8 floats at 256 bits, 16 at 512) of {@code c[j] += aip * b[j]} in one instruction,
  * rounding once instead of twice.
  *
- * <p>C2 already auto-vectorised rungs 2 and 3 (a multiply and an add per vector), so the gain here is modest: the loop
- * is still bound by loading and storing C for every multiply-add. The species is a {@code static final} constant on
- * purpose: C2 only turns Vector API calls into instructions when it can constant-fold the species; passed as a
- * parameter, the same loop ran 3–30× slower (docs/design notes).
+ * <p>C2 did not vectorise rungs 2 and 3 by itself (it cannot rule out that c and b are the same array), so this is
+ * where the vector units first come into play. The loop is still bound by loading and storing C for every vector of
+ * multiply-adds (two loads and a store per FMA, where a core can do two FMAs per cycle). The species is a
+ * {@code static final} constant on purpose: C2 only turns Vector API calls into instructions when it can
+ * constant-fold the species; passed as a parameter, the same loop ran 3–30× slower (the design notes).
  */
 public final class Gemm04Vectorized implements GemmRung {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
