@@ -75,9 +75,11 @@ public final class BenchReport {
             m.put("size", r.size());
             m.put("threads", r.threads());
             m.put("seconds", r.seconds());
+            m.put("best_seconds", r.bestSeconds());
             m.put("gflops", r.gflops());
+            m.put("best_gflops", r.bestGflops());
             Double roof = roofs.get(r.threads());
-            m.put("share_of_fma_roof", roof == null || roof.isNaN() ? null : r.gflops() / roof);
+            m.put("best_share_of_fma_roof", roof == null || roof.isNaN() ? null : r.bestGflops() / roof);
             m.put("warmup_seconds", r.warmupSeconds());
             m.put("warmup_calls", r.warmupCalls());
             m.put("warmup_settled", r.warmupStable());

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * The GEMM ladder timed side by side ({@code ./sluice bench ladder}): every rung of {@code dev.sluice.bench.ladder} on
  * the same square matrices, with OpenBLAS as the peer row. Each rung is first warmed up until its timing settles
  * ({@link Stopwatch#warmUntilStable}: Vector API code is hundreds of times slower until C2 has compiled it), then
- * timed by {@link Stopwatch#medians}. Each row also checks its result on sampled entries against the float64
+ * timed by {@link Stopwatch#timing} (median and fastest call). Each row also checks its result on sampled entries against the float64
  * reference, in units of float32's error bound, so a fast-but-wrong rung cannot hide in the table.
  */
 public final class LadderBench {
@@ -23,10 +23,13 @@ public final class LadderBench {
      * One timed row: a rung (or the peer) at one size and thread count. {@code errorInBounds} is the largest error of
      * the sampled entries in units of the float32 bound (at most 1 for a correct product).
      */
-    public record Row(String name, int size, int threads, double seconds, double warmupSeconds, int warmupCalls,
-                      boolean warmupStable, double errorInBounds) {
-        /** 2·size³ / seconds, in GFLOP/s. */
+    public record Row(String name, int size, int threads, double seconds, double bestSeconds, double warmupSeconds,
+                      int warmupCalls, boolean warmupStable, double errorInBounds) {
+        /** 2·size³ / median seconds, in GFLOP/s. */
         public double gflops() { return 2.0 * size * size * size / seconds / 1e9; }
+
+        /** 2·size³ / fastest call's seconds, in GFLOP/s: on a shared machine, the least disturbed call. */
+        public double bestGflops() { return 2.0 * size * size * size / bestSeconds / 1e9; }
     }
 
     /** The operands every rung multiplies: A and B of one size, seeded, in [-1, 1). */
@@ -76,8 +79,9 @@ public final class LadderBench {
             java.util.Arrays.fill(x.c, Float.NaN); // a rung that leaves entries unwritten fails the check below
             Stopwatch.Warmup w = Stopwatch.warmUntilStable(product, budget.minWarmupCalls(), budget.minWarmupSeconds(),
                     budget.maxWarmupSeconds());
-            double seconds = Stopwatch.medians(product, null, 0, 3, budget.minSeconds())[0];
-            return new Row(name, x.size, threads, seconds, w.seconds(), w.calls(), w.stable(), sampledError(x));
+            Stopwatch.Timing t = Stopwatch.timing(product, 3, budget.minSeconds());
+            return new Row(name, x.size, threads, t.median(), t.best(), w.seconds(), w.calls(), w.stable(),
+                    sampledError(x));
         }
     }
 

@@ -36,6 +36,29 @@ final class Stopwatch {
         return new double[] {median(ta, reps), b == null ? Double.NaN : median(tb, reps)};
     }
 
+    /** Median and fastest seconds per call of one contender. */
+    record Timing(double median, double best, int reps) {}
+
+    /**
+     * Times {@code r} alone (no warm-up: see {@link #warmUntilStable}) until it has had {@code minReps} calls and
+     * {@code minSeconds}. The fastest call is reported beside the median because on a shared machine other jobs only
+     * ever add time: the fastest call is the one least disturbed, as the FMA roof's best-of-three is.
+     */
+    static Timing timing(Runnable r, int minReps, double minSeconds) {
+        double[] t = new double[16];
+        int reps = 0;
+        double total = 0;
+        while (reps < minReps || total < minSeconds) {
+            if (reps == t.length) t = Arrays.copyOf(t, reps * 2);
+            t[reps] = time(r);
+            total += t[reps++];
+            if (reps >= 10_000) break;
+        }
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < reps; i++) best = Math.min(best, t[i]);
+        return new Timing(median(t, reps), best, reps);
+    }
+
     /**
      * How a warm-up went: seconds and calls spent, whether the timing settled before the time ran out, and the
      * seconds of every call in order (the curve shows the interpreter, C1 and C2 tiers one after another).

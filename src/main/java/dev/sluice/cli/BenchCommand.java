@@ -225,49 +225,55 @@ final class BenchCommand extends CliCommand {
 
     /**
      * The GEMM ladder: every rung at one thread, then the threaded rungs at each further thread count, OpenBLAS last in
-     * each block. Speed-ups are over the rung above at one thread, over the same rung's one-thread row otherwise.
+     * each block. The FMA roof is measured before and after the rows (the larger counts: other jobs on a shared
+     * machine can only lower it), so the table is printed at the end; progress goes to stderr meanwhile.
      */
     private Object ladder() {
         int n = size != null ? size : quick ? 256 : 1024, naiveN = Math.min(n, LadderBench.NAIVE_MAX_SIZE);
         StringBuilder whyNot = new StringBuilder();
         Optional<OpenBlas> blas = OpenBlas.load(whyNot);
+        double roofSeconds = quick ? 0.3 : 1.0;
+        Map<Integer, Double> roofs = new LinkedHashMap<>();
+        for (int t : threads) roofs.put(t, GemmBench.fmaRoofGflops(t, roofSeconds));
+        LadderBench.Budget budget = quick ? LadderBench.Budget.quick(minSeconds) : LadderBench.Budget.standard(minSeconds);
+        LadderBench.Operands full = new LadderBench.Operands(n), small = naiveN < n ? new LadderBench.Operands(naiveN) : full;
+        List<LadderBench.Row> rows = new ArrayList<>();
+        for (int t : threads) {
+            for (GemmRung rung : GemmLadder.rungs()) {
+                if (t > 1 && !rung.threaded()) continue;
+                rows.add(progress(LadderBench.measure(rung, rung instanceof Gemm01Naive ? small : full, t, budget)));
+            }
+            if (blas.isPresent()) rows.add(progress(LadderBench.measurePeer(blas.get(), full, t, budget)));
+        }
+        for (int t : threads) roofs.merge(t, GemmBench.fmaRoofGflops(t, roofSeconds), Math::max);
+
         var cpu = dev.sluice.backend.cpu.CpuFeatures.get();
         out().printf(Locale.ROOT, "GEMM ladder: C = A·B, float32, row-major, %d×%d×%d (rung 01 at %d); CPU %s; %d-bit "
                 + "vectors; production kernels %s (%s); peer %s%n", n, n, n, naiveN, cpu.model(), GemmLadder.vectorBits(),
                 KernelDispatch.float32().name(), KernelDispatch.float32().details(),
                 blas.map(OpenBlas::config).orElse("none — " + whyNot));
-        Map<Integer, Double> roofs = new LinkedHashMap<>();
         for (int t : threads) {
-            roofs.put(t, GemmBench.fmaRoofGflops(t, quick ? 0.3 : 1.0));
-            out().printf(Locale.ROOT, "FMA roof, %d thread%s: %.1f GFLOP/s%n", t, t == 1 ? "" : "s", roofs.get(t));
+            out().printf(Locale.ROOT, "FMA roof, %d thread%s: %.1f GFLOP/s (the larger of two measurements, before and "
+                    + "after the rows)%n", t, t == 1 ? "" : "s", roofs.get(t));
         }
-        LadderBench.Budget budget = quick ? LadderBench.Budget.quick(minSeconds) : LadderBench.Budget.standard(minSeconds);
-        LadderBench.Operands full = new LadderBench.Operands(n), small = naiveN < n ? new LadderBench.Operands(naiveN) : full;
-        List<LadderBench.Row> rows = new ArrayList<>();
         Map<String, Double> oneThread = new LinkedHashMap<>();
         for (int t : threads) {
-            out().printf(Locale.ROOT, "%n%d thread%s, %d-bit vectors%n%-17s %5s %3s | %8s %8s %6s | %9s | %s%n", t,
-                    t == 1 ? "" : "s", GemmLadder.vectorBits(), "rung", "size", "thr", "GFLOP/s",
+            out().printf(Locale.ROOT, "%n%d thread%s, %d-bit vectors%n%-17s %5s %3s | %8s %8s %8s %6s | %9s | %s%n", t,
+                    t == 1 ? "" : "s", GemmLadder.vectorBits(), "rung", "size", "thr", "median", "best",
                     t == 1 ? "×prev" : "×1thr", "%roof", "err/bound", "warm-up");
             double previous = Double.NaN;
-            for (GemmRung rung : GemmLadder.rungs()) {
-                if (t > 1 && !rung.threaded()) continue;
-                LadderBench.Row r = LadderBench.measure(rung, rung instanceof Gemm01Naive ? small : full, t, budget);
-                double base = t == 1 ? previous : oneThread.getOrDefault(r.name(), Double.NaN);
+            for (LadderBench.Row r : rows) {
+                if (r.threads() != t) continue;
+                boolean peer = r.name().startsWith("OpenBLAS");
+                double base = t > 1 ? oneThread.getOrDefault(r.name(), Double.NaN) : peer ? Double.NaN : previous;
                 ladderRow(r, base, roofs.get(t));
-                rows.add(r);
-                if (t == 1) oneThread.put(r.name(), r.gflops());
-                previous = r.gflops();
-            }
-            if (blas.isPresent()) {
-                LadderBench.Row r = LadderBench.measurePeer(blas.get(), full, t, budget);
-                ladderRow(r, t == 1 ? Double.NaN : oneThread.getOrDefault(r.name(), Double.NaN), roofs.get(t));
-                rows.add(r);
-                if (t == 1) oneThread.put(r.name(), r.gflops());
+                if (t == 1) oneThread.put(r.name(), r.bestGflops());
+                if (!peer) previous = r.bestGflops();
             }
         }
-        out().printf(Locale.ROOT, "%nGFLOP/s = 2·N³ / median time; ×prev = speed-up over the rung above (rung 01 ran at "
-                + "N=%d, the rest at N=%d); ×1thr = over the same row at 1 thread; %%roof = share of the FMA roof above; "
+        out().printf(Locale.ROOT, "%nGFLOP/s = 2·N³ / time of the median and of the fastest call (the least disturbed "
+                + "on a shared machine); ×prev = speed-up of the fastest over the rung above's (rung 01 ran at N=%d, the "
+                + "rest at N=%d); ×1thr = over the same row at 1 thread; %%roof = fastest call's share of the FMA roof; "
                 + "err/bound = largest error of %d sampled entries in units of float32's bound (≤ 1 is correct); "
                 + "warm-up = time and calls until three calls agreed within 5%% (* = had not settled)%n%n", naiveN, n,
                 LadderBench.SAMPLED_ENTRIES);
@@ -275,10 +281,19 @@ final class BenchCommand extends CliCommand {
                 blas.map(OpenBlas::config).orElse(whyNot.toString()), roofs, rows);
     }
 
+    /** One line on stderr per timed row, so that a long run shows where it is. */
+    private LadderBench.Row progress(LadderBench.Row r) {
+        err().printf(Locale.ROOT, "  %s, %d thread%s: %.1f GFLOP/s%n", r.name(), r.threads(), r.threads() == 1 ? "" : "s",
+                r.bestGflops());
+        return r;
+    }
+
     private void ladderRow(LadderBench.Row r, double base, double roof) {
-        out().printf(Locale.ROOT, "%-17s %5d %3d | %8.2f %8s %6.1f | %9.2f | %.1f s, %d calls%s%n", r.name(), r.size(),
-                r.threads(), r.gflops(), Double.isNaN(base) ? "—" : String.format(Locale.ROOT, "%.2f", r.gflops() / base),
-                100 * r.gflops() / roof, r.errorInBounds(), r.warmupSeconds(), r.warmupCalls(), r.warmupStable() ? "" : " *");
+        out().printf(Locale.ROOT, "%-17s %5d %3d | %8.2f %8.2f %8s %6.1f | %9.2f | %.1f s, %d calls%s%n", r.name(),
+                r.size(), r.threads(), r.gflops(), r.bestGflops(),
+                Double.isNaN(base) ? "—" : String.format(Locale.ROOT, "%.2f", r.bestGflops() / base),
+                100 * r.bestGflops() / roof, r.errorInBounds(), r.warmupSeconds(), r.warmupCalls(),
+                r.warmupStable() ? "" : " *");
     }
 
     private Object memory() {

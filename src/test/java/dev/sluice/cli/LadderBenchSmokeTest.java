@@ -40,6 +40,7 @@ class LadderBenchSmokeTest {
         assertEquals(GemmLadder.rungs().size() + threaded + (peer ? 2 : 0), rows.size());
         for (var r : rows) {
             assertTrue(((Number) r.get("gflops")).doubleValue() > 0, r.toString());
+            assertTrue(((Number) r.get("best_gflops")).doubleValue() >= ((Number) r.get("gflops")).doubleValue(), r.toString());
             assertTrue(((Number) r.get("sampled_error_in_float32_bounds")).doubleValue() <= 1.0, r.toString());
         }
     }
