@@ -62,6 +62,42 @@ public final class BenchReport {
         return json;
     }
 
+    /**
+     * The GEMM ladder's rows ({@code bench ladder}): the matrix size, the naive rung's smaller size, the width of the
+     * ladder's vectors, the FMA roof per thread count and one entry per timed row.
+     */
+    public static Map<String, Object> ladder(int size, int naiveSize, int vectorBits, String peer,
+                                             Map<Integer, Double> roofs, List<LadderBench.Row> rows) {
+        List<Object> out = new ArrayList<>();
+        for (LadderBench.Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rung", r.name());
+            m.put("size", r.size());
+            m.put("threads", r.threads());
+            m.put("seconds", r.seconds());
+            m.put("best_seconds", r.bestSeconds());
+            m.put("gflops", r.gflops());
+            m.put("best_gflops", r.bestGflops());
+            Double roof = roofs.get(r.threads());
+            m.put("best_share_of_fma_roof", roof == null || roof.isNaN() ? null : r.bestGflops() / roof);
+            m.put("warmup_seconds", r.warmupSeconds());
+            m.put("warmup_calls", r.warmupCalls());
+            m.put("warmup_settled", r.warmupStable());
+            m.put("sampled_error_in_float32_bounds", Double.isFinite(r.errorInBounds()) ? r.errorInBounds() : null);
+            out.add(m);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("size", size);
+        json.put("naive_size", naiveSize);
+        json.put("vector_bits", vectorBits);
+        json.put("peer", peer);
+        Map<String, Object> roofJson = new LinkedHashMap<>();
+        roofs.forEach((t, v) -> roofJson.put(String.valueOf(t), v.isNaN() ? null : v));
+        json.put("fma_roof_gflops_by_threads", roofJson);
+        json.put("rows", out);
+        return json;
+    }
+
     public static Map<String, Object> memory(String peer, List<MemoryBench.Row> rows) {
         List<Object> mem = new ArrayList<>();
         for (MemoryBench.Row r : rows) {

@@ -6,6 +6,10 @@ import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.GemmBench;
 import dev.sluice.bench.LmBench;
 import dev.sluice.bench.Isa;
+import dev.sluice.bench.LadderBench;
+import dev.sluice.bench.ladder.Gemm01Naive;
+import dev.sluice.bench.ladder.GemmLadder;
+import dev.sluice.bench.ladder.GemmRung;
 import dev.sluice.bench.MemoryBench;
 import dev.sluice.bench.OpenBlas;
 import dev.sluice.bench.TorchPeer;
@@ -25,17 +29,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code sluice bench cpu}: Sluice's CPU kernels and their peers, measured side by side in one run. */
+/**
+ * {@code sluice bench cpu}: Sluice's CPU kernels and their peers, measured side by side in one run; {@code sluice bench
+ * ladder}: the GEMM kernel ladder, rung by rung.
+ */
 @Command(name = "bench", description = "Benchmark Sluice's kernels against peers measured in the same run.")
 final class BenchCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "TARGET",
             description = "cpu (everything below), gemm (vs OpenBLAS), memory (vs copy bandwidth), steps (training steps vs PyTorch); "
                     + "lm (a SmolLM-135M-shaped model: KV-cache generation and an AdamW step vs PyTorch; not part of cpu); "
-                    + "gpu (cuda:0: kernels vs copy bandwidth, GEMM via cuBLAS and the own kernel, GPT step).")
+                    + "gpu (cuda:0: kernels vs copy bandwidth, GEMM via cuBLAS and the own kernel, GPT step); "
+                    + "ladder (the GEMM kernel ladder, naive loop to production kernel, vs OpenBLAS; not part of cpu).")
     String target;
 
     @Option(names = "--threads", split = ",", description = "Thread counts to measure, each 1 to 1024 (default: 1,2).")
     List<Integer> threads = List.of(1, 2);
+
+    @Option(names = "--size", paramLabel = "N",
+            description = "ladder only: the square matrix size, 16 to 8192 (default: 1024; 256 with --quick). The naive "
+                    + "rung runs at min(N, " + LadderBench.NAIVE_MAX_SIZE + ").")
+    Integer size;
 
     @Option(names = "--quick", description = "Small shapes and few steps (a smoke run, not for reporting).")
     boolean quick;
@@ -65,8 +78,14 @@ final class BenchCommand extends CliCommand {
 
     @Override
     void validate() {
-        if (!List.of("cpu", "gemm", "memory", "steps", "lm", "gpu").contains(target)) {
-            throw new UserError("unknown target '" + target + "'; available: cpu, gemm, memory, steps, lm, gpu");
+        if (!List.of("cpu", "gemm", "memory", "steps", "lm", "gpu", "ladder").contains(target)) {
+            throw new UserError("unknown target '" + target + "'; available: cpu, gemm, memory, steps, lm, gpu, ladder");
+        }
+        if (size != null && !target.equals("ladder")) throw new UserError("--size applies only to bench ladder");
+        if (size != null) Check.inRange("--size", size, 16, 8192);
+        if (markdown != null && target.equals("ladder")) {
+            throw new UserError("--markdown renders the cpu, gemm, memory and steps tables; bench ladder prints its own "
+                    + "table (use --out for JSON)");
         }
         if (threads.isEmpty()) throw new UserError("--threads needs at least one thread count");
         for (int t : threads) Check.inRange("--threads", t, 1, 1024);
@@ -137,6 +156,7 @@ final class BenchCommand extends CliCommand {
         if (all || target.equals("memory")) json.put("memory", memory());
         if (all || target.equals("steps")) json.put("steps", steps());
         if (target.equals("lm")) json.put("lm", lm());
+        if (target.equals("ladder")) json.put("ladder", ladder());
         return json;
     }
 
@@ -165,6 +185,7 @@ final class BenchCommand extends CliCommand {
                     "--min-seconds", String.valueOf(minSeconds), "--threads",
                     String.join(",", threads.stream().map(String::valueOf).toList())));
             if (quick) args.add("--quick");
+            if (size != null) args.addAll(List.of("--size", String.valueOf(size)));
             int code = ChildJvm.run(level.jvmFlags(), args, level.peerEnvironment());
             if (code != 0) {
                 run.put("unavailable", "the benchmark under " + level.describeFlags() + " exited with status " + code);
@@ -210,6 +231,79 @@ final class BenchCommand extends CliCommand {
         }
         out().println("GFLOP/s; %roof = share of the FMA roof above; ratio = sluice speed / openblas speed (target ≥ 0.9)\n");
         return BenchReport.gemm(blas.map(OpenBlas::config).orElse(whyNot.toString()), roofs, rows);
+    }
+
+    /**
+     * The GEMM ladder: every rung at one thread, then the threaded rungs at each further thread count, OpenBLAS last in
+     * each block. The FMA roof is measured before and after the rows (the larger counts: other jobs on a shared
+     * machine can only lower it), so the table is printed at the end; progress goes to stderr meanwhile.
+     */
+    private Object ladder() {
+        int n = size != null ? size : quick ? 256 : 1024, naiveN = Math.min(n, LadderBench.NAIVE_MAX_SIZE);
+        StringBuilder whyNot = new StringBuilder();
+        Optional<OpenBlas> blas = OpenBlas.load(whyNot);
+        double roofSeconds = quick ? 0.3 : 1.0;
+        Map<Integer, Double> roofs = new LinkedHashMap<>();
+        for (int t : threads) roofs.put(t, GemmBench.fmaRoofGflops(t, roofSeconds));
+        LadderBench.Budget budget = quick ? LadderBench.Budget.quick(minSeconds) : LadderBench.Budget.standard(minSeconds);
+        LadderBench.Operands full = new LadderBench.Operands(n), small = naiveN < n ? new LadderBench.Operands(naiveN) : full;
+        List<LadderBench.Row> rows = new ArrayList<>();
+        for (int t : threads) {
+            for (GemmRung rung : GemmLadder.rungs()) {
+                if (t > 1 && !rung.threaded()) continue;
+                rows.add(progress(LadderBench.measure(rung, rung instanceof Gemm01Naive ? small : full, t, budget)));
+            }
+            if (blas.isPresent()) rows.add(progress(LadderBench.measurePeer(blas.get(), full, t, budget)));
+        }
+        for (int t : threads) roofs.merge(t, GemmBench.fmaRoofGflops(t, roofSeconds), Math::max);
+
+        var cpu = dev.sluice.backend.cpu.CpuFeatures.get();
+        out().printf(Locale.ROOT, "GEMM ladder: C = A·B, float32, row-major, %d×%d×%d (rung 01 at %d); CPU %s; %d-bit "
+                + "vectors; production kernels %s (%s); peer %s%n", n, n, n, naiveN, cpu.model(), GemmLadder.vectorBits(),
+                KernelDispatch.float32().name(), KernelDispatch.float32().details(),
+                blas.map(OpenBlas::config).orElse("none — " + whyNot));
+        for (int t : threads) {
+            out().printf(Locale.ROOT, "FMA roof, %d thread%s: %.1f GFLOP/s (the larger of two measurements, before and "
+                    + "after the rows)%n", t, t == 1 ? "" : "s", roofs.get(t));
+        }
+        Map<String, Double> oneThread = new LinkedHashMap<>();
+        for (int t : threads) {
+            out().printf(Locale.ROOT, "%n%d thread%s, %d-bit vectors%n%-17s %5s %3s | %8s %8s %8s %6s | %9s | %s%n", t,
+                    t == 1 ? "" : "s", GemmLadder.vectorBits(), "rung", "size", "thr", "median", "best",
+                    t == 1 ? "×prev" : "×1thr", "%roof", "err/bound", "warm-up");
+            double previous = Double.NaN;
+            for (LadderBench.Row r : rows) {
+                if (r.threads() != t) continue;
+                boolean peer = r.name().startsWith("OpenBLAS");
+                double base = t > 1 ? oneThread.getOrDefault(r.name(), Double.NaN) : peer ? Double.NaN : previous;
+                ladderRow(r, base, roofs.get(t));
+                if (t == 1) oneThread.put(r.name(), r.bestGflops());
+                if (!peer) previous = r.bestGflops();
+            }
+        }
+        out().printf(Locale.ROOT, "%nGFLOP/s = 2·N³ / time of the median and of the fastest call (the least disturbed "
+                + "on a shared machine); ×prev = speed-up of the fastest over the rung above's (rung 01 ran at N=%d, the "
+                + "rest at N=%d); ×1thr = over the same row at 1 thread; %%roof = fastest call's share of the FMA roof; "
+                + "err/bound = largest error of %d sampled entries in units of float32's bound (≤ 1 is correct); "
+                + "warm-up = time and calls until three calls agreed within 5%% (* = had not settled)%n%n", naiveN, n,
+                LadderBench.SAMPLED_ENTRIES);
+        return BenchReport.ladder(n, naiveN, GemmLadder.vectorBits(),
+                blas.map(OpenBlas::config).orElse(whyNot.toString()), roofs, rows);
+    }
+
+    /** One line on stderr per timed row, so that a long run shows where it is. */
+    private LadderBench.Row progress(LadderBench.Row r) {
+        err().printf(Locale.ROOT, "  %s, %d thread%s: %.1f GFLOP/s%n", r.name(), r.threads(), r.threads() == 1 ? "" : "s",
+                r.bestGflops());
+        return r;
+    }
+
+    private void ladderRow(LadderBench.Row r, double base, double roof) {
+        out().printf(Locale.ROOT, "%-17s %5d %3d | %8.2f %8.2f %8s %6.1f | %9.2f | %.1f s, %d calls%s%n", r.name(),
+                r.size(), r.threads(), r.gflops(), r.bestGflops(),
+                Double.isNaN(base) ? "—" : String.format(Locale.ROOT, "%.2f", r.bestGflops() / base),
+                100 * r.bestGflops() / roof, r.errorInBounds(), r.warmupSeconds(), r.warmupCalls(),
+                r.warmupStable() ? "" : " *");
     }
 
     private Object memory() {

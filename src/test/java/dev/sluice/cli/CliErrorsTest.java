@@ -115,7 +115,7 @@ class CliErrorsTest {
                 Arguments.of(List.of("recontext", "lm", "--rounds", "0"), "sluice recontext lm: --rounds must be a positive integer, got 0"),
                 Arguments.of(List.of("recontext", "lm", "--prior-steps", "-1"), "sluice recontext lm: --prior-steps must be 0 or more, got -1"),
                 // bench
-                Arguments.of(List.of("bench", "fpga"), "sluice bench: unknown target 'fpga'; available: cpu, gemm, memory, steps, lm, gpu"),
+                Arguments.of(List.of("bench", "fpga"), "sluice bench: unknown target 'fpga'; available: cpu, gemm, memory, steps, lm, gpu, ladder"),
                 Arguments.of(List.of("bench", "cpu", "--threads", "1,0"), "sluice bench: --threads must be between 1 and 1024, got 0"),
                 Arguments.of(List.of("bench", "cpu", "--min-seconds", "-1"), "sluice bench: --min-seconds must be a finite number >= 0, got -1"),
                 Arguments.of(List.of("bench", "cpu", "--isa", "sse"), "sluice bench: unknown instruction set 'sse'; use native, avx512, avx2 or avx-128"),
@@ -124,6 +124,10 @@ class CliErrorsTest {
                         "sluice bench: --heap-dump needs one thread count and one --isa level, got --threads [1, 2] and --isa [native]"),
                 Arguments.of(List.of("bench", "gpu", "--isa", "avx2"), "sluice bench: --isa selects CPU instruction sets and does not apply "
                         + "to the GPU benchmark; use it with cpu, gemm, memory or steps"),
+                Arguments.of(List.of("bench", "ladder", "--size", "8"), "sluice bench: --size must be between 16 and 8192, got 8"),
+                Arguments.of(List.of("bench", "gemm", "--size", "64"), "sluice bench: --size applies only to bench ladder"),
+                Arguments.of(List.of("bench", "ladder", "--markdown", "x.md"), "sluice bench: --markdown renders the cpu, gemm, "
+                        + "memory and steps tables; bench ladder prints its own table (use --out for JSON)"),
                 // the top level
                 Arguments.of(List.of("trian"), "sluice: Unmatched argument at index 0: 'trian'; did you mean train? (see 'sluice --help')"))
                 .map(a -> {

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * ./sluice bench memory} prints these against the machine's copy bandwidth measured in the same run.
  */
 @State(Scope.Thread)
+// Until C2 has compiled the Vector API code every vector operation is a heap object: measured on the 2-core Sapphire
+// Rapids VM under load, the first calls ran 70-4,700x slower and timings settled after 2-9 s (a 1024^3 GEMM's first
+// call took 1.8 s, a GPT step's 7 s, which one warm-up iteration swallows whole). Hence 10 iterations of 1 s; -wi/-w
+// on the command line (the pom's jmh.args) would override this.
+@Warmup(iterations = 10, time = 1, timeUnit = TimeUnit.SECONDS)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ElementwiseBenchmark {
