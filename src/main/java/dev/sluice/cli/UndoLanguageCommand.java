@@ -21,7 +21,7 @@ final class UndoLanguageCommand extends CliCommand {
     @Option(names = "--forget", description = "The forget language: de (German fortunes) or es (Spanish fortunes) (default: ${DEFAULT-VALUE}).")
     String forget = "de";
 
-    @Option(names = "--size", description = "demo (hidden 128, 4 layers; ~14 min on 2 cores) or tiny (a smoke run, seconds) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", description = "demo (hidden 128, 4 layers; ~23 min on 2 cores) or tiny (a smoke run, seconds) (default: ${DEFAULT-VALUE}).")
     String size = "demo";
 
     @Option(names = "--pretrain-steps", description = "Override the pretraining steps of each of the two pretrained models, 1 to 100000.")

@@ -230,6 +230,12 @@ final class UndoModelCommand extends LoadedModelCommand {
         }
         teacher.unfreeze();
         teacher.eval();
+        // the unlearning's gradients, AdamW moments and RMU's frozen copy are 16-20 bytes per parameter that nothing
+        // below needs: at 135M parameters, keeping them made the relearning attack run out of a 6 GB heap
+        teacher.zeroGrad();
+        opt = null;
+        rmu = null;
+        params = null;
         Map<String, Object> teacherLosses = losses(teacher, retainEval, forgetEval);
         json.put("teacher", teacherLosses);
 
@@ -278,6 +284,8 @@ final class UndoModelCommand extends LoadedModelCommand {
         }
         distillation.put("steps", done);
         distillation.put("stopped_by_rule", stopped);
+        student.zeroGrad();   // as above: the attack copies the student and trains the copy with an optimiser of its own
+        dopt = null;
         Map<String, Object> studentLosses = losses(student, retainEval, forgetEval);
         studentLosses.put("kl_to_teacher", lastKl);
         json.put("student", studentLosses);

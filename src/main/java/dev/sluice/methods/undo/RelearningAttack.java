@@ -116,28 +116,38 @@ public final class RelearningAttack {
         double[] best = new double[cfg.evalSteps().length];
         Arrays.fill(best, Double.NEGATIVE_INFINITY);
         for (double lr : cfg.learningRates()) {
-            Module copy = model.deepCopy();
-            copy.unfreeze();
-            List<Tensor> params = new ArrayList<>(copy.parameters());
-            AdamW opt = new AdamW(params, lr, cfg.beta1(), cfg.beta2(), 1e-8, 0.0);
-            double[] curve = new double[cfg.evalSteps().length];
-            for (int step = 0; step <= cfg.steps(); step++) {
-                for (int i = 0; i < curve.length; i++) {
-                    if (cfg.evalSteps()[i] == step) {
-                        copy.eval();
-                        curve[i] = metric.evaluate(copy);
-                        copy.train();
-                        best[i] = Math.max(best[i], curve[i]);
-                    }
-                }
-                if (step == cfg.steps()) break;
-                opt.zeroGrad();
-                objective.loss(copy, step).backward();
-                if (cfg.clipNorm() > 0) GradClip.clipGradNorm(params, cfg.clipNorm());
-                opt.step();
-            }
+            double[] curve = attackCopy(model, cfg, lr, objective, metric);
+            for (int i = 0; i < curve.length; i++) best[i] = Math.max(best[i], curve[i]);
             curves.put(lr, curve);
         }
         return new Result(cfg, curves, best);
+    }
+
+    /**
+     * One learning rate: a deep copy of the model trained with its own AdamW, evaluated at the eval steps. In a method
+     * of its own so that the copy, its gradients and its moments (16 bytes per parameter) are garbage before the next
+     * learning rate's copy is made, not beside it.
+     */
+    private static double[] attackCopy(Module model, Config cfg, double lr, Objective objective, Metric metric) {
+        Module copy = model.deepCopy();
+        copy.unfreeze();
+        List<Tensor> params = new ArrayList<>(copy.parameters());
+        AdamW opt = new AdamW(params, lr, cfg.beta1(), cfg.beta2(), 1e-8, 0.0);
+        double[] curve = new double[cfg.evalSteps().length];
+        for (int step = 0; step <= cfg.steps(); step++) {
+            for (int i = 0; i < curve.length; i++) {
+                if (cfg.evalSteps()[i] == step) {
+                    copy.eval();
+                    curve[i] = metric.evaluate(copy);
+                    copy.train();
+                }
+            }
+            if (step == cfg.steps()) break;
+            opt.zeroGrad();
+            objective.loss(copy, step).backward();
+            if (cfg.clipNorm() > 0) GradClip.clipGradNorm(params, cfg.clipNorm());
+            opt.step();
+        }
+        return curve;
     }
 }
