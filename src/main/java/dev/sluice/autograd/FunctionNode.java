@@ -1,6 +1,7 @@
 package dev.sluice.autograd;
 
 import dev.sluice.internal.Internals;
+import dev.sluice.internal.SavedRole;
 import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Tensor;
 
@@ -18,7 +19,7 @@ final class FunctionNode extends Node {
     /** What the op produced, for pictures of the graph ({@link GraphDot}); the output itself is not kept. */
     final int[] outShape;
     final DType outDtype;
-    /** Per saved tensor: the index of the input it is, −1 for the output, −2 for anything else (e.g. a mask). */
+    /** Per saved tensor: its {@link SavedRole} (the index of the input it is, the output, or something else). */
     final int[] savedRoles;
 
     FunctionNode(String name, Node[] next, int[][] inputShapes, BackwardFn fn, Tensor[] saved, Tensor out, Tensor[] inputs) {
@@ -26,7 +27,7 @@ final class FunctionNode extends Node {
         this.outShape = out.shape();
         this.outDtype = out.dtype();
         this.savedRoles = new int[saved.length];
-        for (int i = 0; i < saved.length; i++) savedRoles[i] = roleOf(saved[i], out, inputs);
+        for (int i = 0; i < saved.length; i++) savedRoles[i] = SavedRole.of(saved[i], out, inputs);
         this.fn = fn;
         this.sluiceRule = fn.getClass().getPackageName().equals("dev.sluice.ops");
         this.saved = saved;
@@ -34,12 +35,6 @@ final class FunctionNode extends Node {
         for (int i = 0; i < saved.length; i++) {
             savedVersions[i] = saved[i] == null ? 0 : Internals.view(saved[i]).storage().version();
         }
-    }
-
-    private static int roleOf(Tensor s, Tensor out, Tensor[] inputs) {
-        if (s == out) return -1;
-        for (int j = 0; j < inputs.length; j++) if (s != null && s == inputs[j]) return j;
-        return -2;
     }
 
     /** The tensors saved for backward (empty once released); entries may be null. */

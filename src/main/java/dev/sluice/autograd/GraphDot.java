@@ -1,5 +1,6 @@
 package dev.sluice.autograd;
 
+import dev.sluice.internal.SavedRole;
 import dev.sluice.tensor.Tensor;
 
 import java.io.IOException;
@@ -182,8 +183,7 @@ public final class GraphDot {
         for (int i = 0; i < saved.length; i++) {
             if (saved[i] == null) continue;
             if (!sb.isEmpty()) sb.append(", ");
-            int role = f.savedRoles[i];
-            sb.append(role == -1 ? "out" : role >= 0 ? "in" + role : "other").append(' ').append(shape(saved[i].shape()));
+            sb.append(SavedRole.label(f.savedRoles[i])).append(' ').append(shape(saved[i].shape()));
         }
         return sb.isEmpty() ? "" : "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"#616161\">saved: " + html(sb.toString()) + "</FONT>";
     }
@@ -225,12 +225,7 @@ public final class GraphDot {
 
     private static String tensor(dev.sluice.tensor.DType dtype, int[] shape) { return dtype + " " + shape(shape); }
 
-    private static String shape(int[] shape) {
-        if (shape == null) return "";
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < shape.length; i++) sb.append(i > 0 ? ", " : "").append(shape[i]);
-        return sb.append(']').toString();
-    }
+    private static String shape(int[] shape) { return shape == null ? "" : Arrays.toString(shape); }
 
     private static String html(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");

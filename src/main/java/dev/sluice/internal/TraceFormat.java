@@ -43,9 +43,8 @@ final class TraceFormat {
     }
 
     private static String role(Tensor s, Tensor[] inputs, Tensor out) {
-        if (s == out) return "out";
-        for (int i = 0; i < inputs.length; i++) if (s == inputs[i]) return "in" + i;
-        return tensor(s, null);
+        int role = SavedRole.of(s, out, inputs);
+        return role == SavedRole.OTHER ? tensor(s, null) : SavedRole.label(role);
     }
 
     /** Runs of the same kernel collapsed: {@code vector-512 fill, vector-512 matmul ×2}. */
