@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /** {@code sluice undo model}: UNDO (unlearn, shrink-and-perturb, distil, attack) on a Hugging Face language model. */
 @Command(name = "model", description = {
@@ -182,60 +183,10 @@ final class UndoModelCommand extends LoadedModelCommand {
         List<Object> history = new ArrayList<>();
         unlearning.put("loss_history", history);
         json.put("unlearning", unlearning);
-        Rmu rmu = null;
-        List<Tensor> params;
-        if (method.equals("rmu")) {
-            CausalLM frozen = teacher.deepCopy();
-            frozen.freeze();
-            rmu = new Rmu(teacher, frozen, teacher.residHook(rmuLayer), rmuSteering, retainWeight, seed);
-            params = teacher.freezeExcept(n -> n.endsWith("mlp.down_proj.weight") || n.endsWith("mlp.c_proj.weight"));
-        } else {
-            params = teacher.parameters();
-        }
-        AdamW opt = new AdamW(params, unlearnLr);
-        Batches retainBatches = new Batches(retainRows.train(), seed), forgetBatches = new Batches(forgetRows.train(), seed + 1);
-        teacher.train();
-        double sum = 0;
-        int count = 0;
-        for (int step = 1; step <= unlearnSteps; step++) {
-            Tensor r = retainBatches.next(batchSize), f = forgetBatches.next(batchSize);
-            opt.zeroGrad();
-            Tensor loss;
-            if (rmu != null) {
-                loss = rmu.loss(f, r);
-            } else {
-                int t = seqLen - 1;
-                Tensor fIn = f.narrow(1, 0, t).contiguous(), fTgt = f.narrow(1, 1, t).contiguous();
-                Tensor rIn = r.narrow(1, 0, t).contiguous(), rTgt = r.narrow(1, 1, t).contiguous();
-                loss = method.equals("graddiff")
-                        ? UnlearningLosses.gradDiff(teacher.forward(fIn), fTgt, teacher.forward(rIn), rTgt, retainWeight)
-                        : UnlearningLosses.maxEnt(teacher.forward(fIn), null, teacher.forward(rIn), rTgt, retainWeight);
-            }
-            double l = loss.item();
-            if (!Double.isFinite(l)) {
-                history.add(Map.of("step", step, "loss", l));
-                return diverged(json, "unlearning");
-            }
-            loss.backward();
-            opt.step();
-            sum += l;
-            count++;
-            if (step % logEvery == 0 || step == unlearnSteps) {
-                err().printf(Locale.ROOT, "unlearn step %d/%d  %s loss %.4f%n", step, unlearnSteps, method, sum / count);
-                err().flush();
-                history.add(entry(step, "loss", sum / count));
-                sum = 0;
-                count = 0;
-            }
-        }
+        if (!unlearn(teacher, history)) return diverged(json, "unlearning");
         teacher.unfreeze();
         teacher.eval();
-        // the unlearning's gradients, AdamW moments and RMU's frozen copy are 16-20 bytes per parameter that nothing
-        // below needs: at 135M parameters, keeping them made the relearning attack run out of a 6 GB heap
-        teacher.zeroGrad();
-        opt = null;
-        rmu = null;
-        params = null;
+        teacher.zeroGrad();   // the optimiser died with unlearn(); the gradients it read stay on the parameters until here
         Map<String, Object> teacherLosses = losses(teacher, retainEval, forgetEval);
         json.put("teacher", teacherLosses);
 
@@ -251,41 +202,11 @@ final class UndoModelCommand extends LoadedModelCommand {
         List<Object> klHistory = new ArrayList<>();
         distillation.put("kl_history", klHistory);
         json.put("distillation", distillation);
-        Batches mix = new Batches(concat(retainRows.train(), forgetRows.train()), seed + 2);
-        AdamW dopt = new AdamW(student.parameters(), distillLr);
-        int done = 0;
-        boolean stopped = false;
-        double lastKl = (double) noised.get("kl_to_teacher");
-        teacher.eval();
-        for (int step = 1; step <= distillSteps; step++) {
-            student.train();
-            dopt.zeroGrad();
-            Tensor loss = OutputDistillation.loss(student, teacher, mix.next(batchSize), null);
-            double l = loss.item();
-            if (!Double.isFinite(l)) {
-                klHistory.add(entry(step, "loss", l));
-                distillation.put("steps", step);
-                return diverged(json, "distillation");
-            }
-            loss.backward();
-            dopt.step();
-            done = step;
-            boolean check = step % checkEvery == 0 || step == distillSteps;
-            if (check) {
-                lastKl = kl(student, teacher, mixEval);
-                klHistory.add(entry(step, "kl_to_teacher", lastKl));
-                err().printf(Locale.ROOT, "distil step %d/%d  loss %.4f  KL to teacher %.4f%n", step, distillSteps, l, lastKl);
-                err().flush();
-                if (stopWithin != null && lastKl <= stopWithin) {
-                    stopped = step < distillSteps;
-                    break;
-                }
-            }
-        }
-        distillation.put("steps", done);
-        distillation.put("stopped_by_rule", stopped);
-        student.zeroGrad();   // as above: the attack copies the student and trains the copy with an optimiser of its own
-        dopt = null;
+        OptionalDouble distilled = distil(student, teacher, mixEval, (double) noised.get("kl_to_teacher"), distillation, klHistory);
+        if (distilled.isEmpty()) return diverged(json, "distillation");
+        double lastKl = distilled.getAsDouble();
+        int done = (int) distillation.get("steps");
+        student.zeroGrad();   // the attack copies the student; its copy trains with an optimiser of its own
         Map<String, Object> studentLosses = losses(student, retainEval, forgetEval);
         studentLosses.put("kl_to_teacher", lastKl);
         json.put("student", studentLosses);
@@ -319,6 +240,105 @@ final class UndoModelCommand extends LoadedModelCommand {
         }
         out().println("wrote " + resultsFile());
         return 0;
+    }
+
+    /**
+     * Stage 1: unlearns --forget on the teacher (MaxEnt, GradDiff or RMU), logging to {@code history}; false when the
+     * loss went non-finite (the history ends with it). A method of its own so that its AdamW moments and RMU's frozen
+     * copy (16-20 bytes per parameter) are garbage when it returns: at 135M parameters, keeping them beside the
+     * relearning attack's copy ran a 6 GB heap out of memory.
+     */
+    private boolean unlearn(CausalLM teacher, List<Object> history) {
+        Rmu rmu = null;
+        List<Tensor> params;
+        if (method.equals("rmu")) {
+            CausalLM frozen = teacher.deepCopy();
+            frozen.freeze();
+            rmu = new Rmu(teacher, frozen, teacher.residHook(rmuLayer), rmuSteering, retainWeight, seed);
+            params = teacher.freezeExcept(n -> n.endsWith("mlp.down_proj.weight") || n.endsWith("mlp.c_proj.weight"));
+        } else {
+            params = teacher.parameters();
+        }
+        AdamW opt = new AdamW(params, unlearnLr);
+        Batches retainBatches = new Batches(retainRows.train(), seed), forgetBatches = new Batches(forgetRows.train(), seed + 1);
+        teacher.train();
+        double sum = 0;
+        int count = 0;
+        for (int step = 1; step <= unlearnSteps; step++) {
+            Tensor r = retainBatches.next(batchSize), f = forgetBatches.next(batchSize);
+            opt.zeroGrad();
+            Tensor loss;
+            if (rmu != null) {
+                loss = rmu.loss(f, r);
+            } else {
+                int t = seqLen - 1;
+                Tensor fIn = f.narrow(1, 0, t).contiguous(), fTgt = f.narrow(1, 1, t).contiguous();
+                Tensor rIn = r.narrow(1, 0, t).contiguous(), rTgt = r.narrow(1, 1, t).contiguous();
+                loss = method.equals("graddiff")
+                        ? UnlearningLosses.gradDiff(teacher.forward(fIn), fTgt, teacher.forward(rIn), rTgt, retainWeight)
+                        : UnlearningLosses.maxEnt(teacher.forward(fIn), null, teacher.forward(rIn), rTgt, retainWeight);
+            }
+            double l = loss.item();
+            if (!Double.isFinite(l)) {
+                history.add(Map.of("step", step, "loss", l));
+                return false;
+            }
+            loss.backward();
+            opt.step();
+            sum += l;
+            count++;
+            if (step % logEvery == 0 || step == unlearnSteps) {
+                err().printf(Locale.ROOT, "unlearn step %d/%d  %s loss %.4f%n", step, unlearnSteps, method, sum / count);
+                err().flush();
+                history.add(entry(step, "loss", sum / count));
+                sum = 0;
+                count = 0;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stage 3: distils the teacher's outputs into the student on the retain + forget mix until the KL on
+     * {@code mixEval} is within --stop-within; records steps, the stop and the KL history. Empty when the loss went
+     * non-finite. Its optimiser, like the unlearning's, is garbage when it returns.
+     */
+    private OptionalDouble distil(CausalLM student, CausalLM teacher, long[][] mixEval, double startKl, Map<String, Object> distillation,
+                                  List<Object> klHistory) {
+        Batches mix = new Batches(concat(retainRows.train(), forgetRows.train()), seed + 2);
+        AdamW dopt = new AdamW(student.parameters(), distillLr);
+        int done = 0;
+        boolean stopped = false;
+        double lastKl = startKl;
+        teacher.eval();
+        for (int step = 1; step <= distillSteps; step++) {
+            student.train();
+            dopt.zeroGrad();
+            Tensor loss = OutputDistillation.loss(student, teacher, mix.next(batchSize), null);
+            double l = loss.item();
+            if (!Double.isFinite(l)) {
+                klHistory.add(entry(step, "loss", l));
+                distillation.put("steps", step);
+                return OptionalDouble.empty();
+            }
+            loss.backward();
+            dopt.step();
+            done = step;
+            boolean check = step % checkEvery == 0 || step == distillSteps;
+            if (check) {
+                lastKl = kl(student, teacher, mixEval);
+                klHistory.add(entry(step, "kl_to_teacher", lastKl));
+                err().printf(Locale.ROOT, "distil step %d/%d  loss %.4f  KL to teacher %.4f%n", step, distillSteps, l, lastKl);
+                err().flush();
+                if (stopWithin != null && lastKl <= stopWithin) {
+                    stopped = step < distillSteps;
+                    break;
+                }
+            }
+        }
+        distillation.put("steps", done);
+        distillation.put("stopped_by_rule", stopped);
+        return OptionalDouble.of(lastKl);
     }
 
     /** The attack at every learning rate, reported as held-out forget losses (the attacker's best is the lowest). */
