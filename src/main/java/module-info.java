@@ -32,6 +32,7 @@ module dev.sluice {
     exports dev.sluice.methods.routing;
     exports dev.sluice.methods.undo;
     exports dev.sluice.methods.recontext;
+    exports dev.sluice.distributed;
 
     // picocli reads the command classes reflectively
     opens dev.sluice.cli to info.picocli;
