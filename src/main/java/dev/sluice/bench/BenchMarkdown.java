@@ -14,7 +14,8 @@ public final class BenchMarkdown {
         md.append("# Sluice CPU benchmark results\n\n");
         md.append("Produced by `").append(command).append("` on ").append(run.get("date")).append(" — Java ")
                 .append(run.get("java")).append(", ").append(run.get("cpus")).append(" CPUs (").append(run.get("os_arch"))
-                .append("). Every peer was measured in the same run, alternating with Sluice; numbers are medians.\n");
+                .append(run.containsKey("distributed") && !run.containsKey("steps") ? "); numbers are medians.\n"
+                        : "). Every peer was measured in the same run, alternating with Sluice; numbers are medians.\n");
         if (run.get("isa_runs") instanceof List<?> runs) {
             md.append("\nEach instruction set below ran in its own JVM, started with the HotSpot flags shown (on an AVX-512 ")
                     .append("machine, `-XX:UseAVX=2` gives the JVM of an AVX2 machine: 256-bit vectors, 16 registers); the ")
@@ -84,6 +85,7 @@ public final class BenchMarkdown {
                         fmt(r.get("ratio_to_peer"), "**%.2f**")));
             }
         }
+        if (run.get("distributed") instanceof Map<?, ?> d) distributed(md, (Map<String, Object>) d, h);
         if (run.get("steps") instanceof List<?> steps) {
             md.append("\n").append(h).append(" Training steps vs PyTorch\n\n");
             md.append("Median milliseconds per step (forward, loss, backward, optimizer); ratio = Sluice time / PyTorch ")
@@ -96,6 +98,42 @@ public final class BenchMarkdown {
                         num(r.get("sluice_ms")), fmt(r.get("peer_ms"), "%.1f"), fmt(r.get("time_ratio"), "**%.2f**"),
                         num(r.get("sluice_allocated_mb_per_step")), r.get("peer")));
             }
+        }
+    }
+
+    /**
+     * {@code bench distributed}: one row per transport, rank count and model size, with the ring's bytes against the
+     * textbook figure.
+     */
+    @SuppressWarnings("unchecked")
+    private static void distributed(StringBuilder md, Map<String, Object> d, String h) {
+        md.append("\n").append(h).append(" Data-parallel scaling\n\n");
+        md.append("Model: ").append(d.get("model")).append(", ").append(d.get("batch_per_rank"))
+                .append(" examples per rank per step; ranks: ").append(d.get("ranks")).append(", sharing ")
+                .append(d.get("kernel_threads_shared_by_all_ranks")).append(" kernel thread(s). Step: median wall time of ")
+                .append("a `DistributedTrainer` step (forward, backward, all-reduce, AdamW) with the ranks in lockstep; ")
+                .append("in-step all-reduce: the time a rank spends inside it (mean over ranks, waiting for slower ranks ")
+                .append("included); all-reduce alone: a `sumInPlace` of the step's buffer with the ranks otherwise idle; bus ")
+                .append("GB/s = 2(N−1)/N·4·length / time; bytes: what each rank sent per step as the ring counts them ")
+                .append("(36-byte headers included), mean over ranks and the busiest rank, against the textbook ring's ")
+                .append("2(N−1)/N·4·length. More ranks than cores share the cores, which inflates the step times.\n\n");
+        md.append("| transport | N | parameters | step ms | in-step all-reduce ms | all-reduce alone ms | bus GB/s | ")
+                .append("MB sent per rank: mean | busiest | textbook 2(N−1)/N·size |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Object o : (List<Object>) d.get("rows")) {
+            Map<String, Object> r = (Map<String, Object>) o;
+            String head = String.format(Locale.ROOT, "| %s | %s | %,d |", r.get("transport"), r.get("workers"),
+                    (long) num(r.get("parameters")));
+            if (r.get("skipped") != null) {
+                md.append(head).append(" skipped: ").append(r.get("skipped")).append(" | | | | | | |\n");
+                continue;
+            }
+            md.append(head).append(String.format(Locale.ROOT, " %.1f | %.1f | %.2f | %s | %s | %s | %.3f |%n",
+                    num(r.get("step_ms")), num(r.get("in_step_allreduce_ms")), num(r.get("allreduce_ms")),
+                    fmt(r.get("allreduce_bus_gbps"), "%.2f"), r.get("step_bytes_mean") == null ? "—"
+                            : fmt(num(r.get("step_bytes_mean")) / 1e6, "%.3f"),
+                    r.get("step_bytes_max") == null ? "—" : fmt(num(r.get("step_bytes_max")) / 1e6, "%.3f"),
+                    num(r.get("theoretical_bytes_per_rank")) / 1e6));
         }
     }
 

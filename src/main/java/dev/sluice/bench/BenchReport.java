@@ -116,4 +116,75 @@ public final class BenchReport {
         json.put("rows", mem);
         return json;
     }
+
+    /**
+     * The data-parallel rows ({@code bench distributed}): the model family, the settings, the heap, and per row the
+     * times in milliseconds, the ring's bytes per rank (counted, and the transport's expected payload) and the textbook
+     * ring's figure.
+     */
+    public static Map<String, Object> distributed(int kernelThreads, DistributedBench.Settings s, long heapBytesPerParameter,
+                                                  long maxHeap, List<DistributedBench.Row> rows) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", "MLP " + DistributedBench.INPUTS + "-w-w-" + DistributedBench.CLASSES
+                + " (ReLU, cross-entropy, AdamW lr 1e-3)");
+        json.put("ranks", "threads of one JVM, one replica each");
+        json.put("kernel_threads_shared_by_all_ranks", kernelThreads);
+        json.put("batch_per_rank", s.batchPerRank());
+        json.put("warmup_steps", s.warmupSteps());
+        json.put("min_steps", s.minSteps());
+        json.put("min_allreduce_calls", s.minCalls());
+        json.put("min_seconds", s.minSeconds());
+        json.put("max_heap_bytes", maxHeap);
+        json.put("heap_bytes_per_parameter_and_rank_assumed", heapBytesPerParameter);
+        List<Object> out = new ArrayList<>();
+        for (DistributedBench.Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("transport", r.transport().label());
+            m.put("workers", r.workers());
+            m.put("size", r.size().label());
+            m.put("width", r.size().width());
+            m.put("parameters", r.size().parameters());
+            m.put("allreduce_floats", r.size().allReduceFloats());
+            m.put("batch_per_rank", r.batchPerRank());
+            if (r.skipped() != null) {
+                m.put("skipped", r.skipped());
+                out.add(m);
+                continue;
+            }
+            m.put("steps", r.steps());
+            m.put("allreduce_calls", r.calls());
+            m.put("step_ms", 1e3 * r.stepSeconds());
+            m.put("step_best_ms", 1e3 * r.stepBestSeconds());
+            m.put("in_step_allreduce_ms", 1e3 * r.inStepAllReduceSeconds());
+            m.put("allreduce_ms", 1e3 * r.allReduceSeconds());
+            m.put("allreduce_best_ms", 1e3 * r.allReduceBestSeconds());
+            m.put("allreduce_algorithm_gbps", r.workers() > 1 ? r.algorithmGBps() : null);
+            m.put("allreduce_bus_gbps", r.workers() > 1 ? r.busGBps() : null);
+            m.put("theoretical_bytes_per_rank", r.theoreticalBytes());
+            if (r.stepBytes() != null) {
+                List<Object> expected = new ArrayList<>();
+                for (int rank = 0; rank < r.workers(); rank++) {
+                    expected.add(dev.sluice.distributed.RingAllReduce.expectedPayloadBytes(rank, r.workers(),
+                            r.size().allReduceFloats()));
+                }
+                m.put("step_bytes_per_rank", toList(r.stepBytes()));
+                m.put("step_payload_bytes_per_rank", toList(r.stepPayloadBytes()));
+                m.put("expected_payload_bytes_per_rank", expected);
+                m.put("allreduce_bytes_per_rank", toList(r.callBytes()));
+                m.put("step_bytes_mean", r.meanStepBytes());
+                m.put("step_bytes_max", r.maxStepBytes());
+                m.put("mean_over_theoretical", r.theoreticalBytes() > 0 ? r.meanStepBytes() / r.theoreticalBytes() : null);
+                m.put("max_over_theoretical", r.theoreticalBytes() > 0 ? r.maxStepBytes() / r.theoreticalBytes() : null);
+            }
+            out.add(m);
+        }
+        json.put("rows", out);
+        return json;
+    }
+
+    private static List<Object> toList(long[] xs) {
+        List<Object> l = new ArrayList<>();
+        for (long x : xs) l.add(x);
+        return l;
+    }
 }

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.backend.cpu.kernels.KernelDispatch;
 import dev.sluice.bench.BenchMarkdown;
 import dev.sluice.bench.BenchReport;
+import dev.sluice.bench.DistributedBench;
 import dev.sluice.bench.GemmBench;
 import dev.sluice.bench.LmBench;
 import dev.sluice.bench.Isa;
@@ -39,11 +40,31 @@ final class BenchCommand extends CliCommand {
             description = "cpu (everything below), gemm (vs OpenBLAS), memory (vs copy bandwidth), steps (training steps vs PyTorch); "
                     + "lm (a SmolLM-135M-shaped model: KV-cache generation and an AdamW step vs PyTorch; not part of cpu); "
                     + "gpu (cuda:0: kernels vs copy bandwidth, GEMM via cuBLAS and the own kernel, GPT step); "
-                    + "ladder (the GEMM kernel ladder, naive loop to production kernel, vs OpenBLAS; not part of cpu).")
+                    + "ladder (the GEMM kernel ladder, naive loop to production kernel, vs OpenBLAS; not part of cpu); "
+                    + "distributed (data-parallel steps and all-reduce vs workers and model size, in-process and "
+                    + "loopback-TCP ring; not part of cpu).")
     String target;
 
-    @Option(names = "--threads", split = ",", description = "Thread counts to measure, each 1 to 1024 (default: 1,2).")
+    @Option(names = "--threads", split = ",", description = "Thread counts to measure, each 1 to 1024 (default: 1,2; "
+            + "distributed: one count, the kernel threads all ranks share, default 1).")
     List<Integer> threads = List.of(1, 2);
+
+    @Option(names = "--workers", split = ",", paramLabel = "N",
+            description = "distributed only: rank counts, each 1 to 64 (default: 1,2,4).")
+    List<Integer> workers;
+
+    @Option(names = "--params", split = ",", paramLabel = "SIZE",
+            description = "distributed only: model sizes in parameters, e.g. 1M,10M,50M (the default; 1M with --quick), "
+                    + "250k or a count: an MLP 256-w-w-10 with w chosen to match.")
+    List<String> params;
+
+    @Option(names = "--transport", split = ",", paramLabel = "T",
+            description = "distributed only: local (threads, shared memory), ring (TCP over loopback); default both.")
+    List<String> transports;
+
+    @Option(names = "--batch", paramLabel = "B",
+            description = "distributed only: examples per rank per step, 1 to 4096 (default: 32; 4 with --quick).")
+    Integer batch;
 
     @Option(names = "--size", paramLabel = "N",
             description = "ladder only: the square matrix size, 16 to 8192 (default: 1024; 256 with --quick). The naive "
@@ -78,9 +99,11 @@ final class BenchCommand extends CliCommand {
 
     @Override
     void validate() {
-        if (!List.of("cpu", "gemm", "memory", "steps", "lm", "gpu", "ladder").contains(target)) {
-            throw new UserError("unknown target '" + target + "'; available: cpu, gemm, memory, steps, lm, gpu, ladder");
+        if (!List.of("cpu", "gemm", "memory", "steps", "lm", "gpu", "ladder", "distributed").contains(target)) {
+            throw new UserError("unknown target '" + target + "'; available: cpu, gemm, memory, steps, lm, gpu, ladder, "
+                    + "distributed");
         }
+        validateDistributed();
         if (size != null && !target.equals("ladder")) throw new UserError("--size applies only to bench ladder");
         if (size != null) Check.inRange("--size", size, 16, 8192);
         if (markdown != null && target.equals("ladder")) {
@@ -112,6 +135,44 @@ final class BenchCommand extends CliCommand {
         }
         Check.writableOut("--out", out);
         Check.writableOut("--markdown", markdown);
+    }
+
+    private final List<DistributedBench.ModelSize> sizes = new ArrayList<>();
+    private final List<DistributedBench.Transport> transportList = new ArrayList<>();
+
+    private void validateDistributed() {
+        boolean dist = target.equals("distributed");
+        if (!dist) {
+            if (workers != null) throw new UserError("--workers applies only to bench distributed");
+            if (params != null) throw new UserError("--params applies only to bench distributed");
+            if (transports != null) throw new UserError("--transport applies only to bench distributed");
+            if (batch != null) throw new UserError("--batch applies only to bench distributed");
+            return;
+        }
+        if (!isa.equals(List.of("native"))) throw new UserError("--isa does not apply to bench distributed");
+        if (spec.commandLine().getParseResult().hasMatchedOption("--threads")) {
+            if (threads.size() != 1) throw new UserError("bench distributed takes one --threads count (the kernel "
+                    + "threads all ranks share), got " + threads);
+        } else {
+            threads = List.of(1);
+        }
+        if (workers == null) workers = List.of(1, 2, 4);
+        if (workers.isEmpty()) throw new UserError("--workers needs at least one rank count");
+        for (int w : workers) Check.inRange("--workers", w, 1, 64);
+        if (batch == null) batch = quick ? 4 : 32;
+        Check.inRange("--batch", batch, 1, 4096);
+        sizes.clear();
+        transportList.clear();
+        try {
+            for (String p : params == null ? (quick ? List.of("1M") : List.of("1M", "10M", "50M")) : params) {
+                sizes.add(DistributedBench.ModelSize.parse(p));
+            }
+            for (String t : transports == null ? List.of("local", "ring") : transports) {
+                transportList.add(DistributedBench.Transport.parse(t));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     @Override
@@ -157,6 +218,7 @@ final class BenchCommand extends CliCommand {
         if (all || target.equals("steps")) json.put("steps", steps());
         if (target.equals("lm")) json.put("lm", lm());
         if (target.equals("ladder")) json.put("ladder", ladder());
+        if (target.equals("distributed")) json.put("distributed", distributed());
         return json;
     }
 
@@ -304,6 +366,70 @@ final class BenchCommand extends CliCommand {
                 Double.isNaN(base) ? "—" : String.format(Locale.ROOT, "%.2f", r.bestGflops() / base),
                 100 * r.bestGflops() / roof, r.errorInBounds(), r.warmupSeconds(), r.warmupCalls(),
                 r.warmupStable() ? "" : " *");
+    }
+
+    /**
+     * Data-parallel scaling: for each model size, transport and rank count, a row as soon as it is measured (progress
+     * and table at once), then the notes that say how to read it.
+     */
+    private Object distributed() {
+        var cpu = dev.sluice.backend.cpu.CpuFeatures.get();
+        int kernelThreads = threads.get(0);
+        DistributedBench.Settings settings = quick
+                ? new DistributedBench.Settings(batch, 1, 0.0, 3, 3, minSeconds)
+                : new DistributedBench.Settings(batch, 3, 2.0, 5, 5, minSeconds);
+        out().printf(Locale.ROOT, "Data-parallel scaling: MLP %d-w-w-%d (ReLU, cross-entropy, AdamW), %d examples per rank "
+                + "per step; ranks are threads of this JVM sharing %d kernel thread%s; CPU %s, %d CPUs; max heap %.1f GiB%n",
+                DistributedBench.INPUTS, DistributedBench.CLASSES, batch, kernelThreads, kernelThreads == 1 ? "" : "s",
+                cpu.model(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1073741824.0);
+        out().printf(Locale.ROOT, "%-5s %3s %11s | %9s %9s | %9s %8s %8s | %10s %10s %10s %7s %7s%n", "trans", "N",
+                "params", "step ms", "in-AR ms", "AR ms", "alg GB/s", "bus GB/s", "MB/rank", "max MB", "2(N-1)/N",
+                "mean/th", "max/th");
+        List<DistributedBench.Row> rows = new ArrayList<>();
+        try (var limit = dev.sluice.backend.cpu.Parallel.limitThreads(kernelThreads)) {
+            for (DistributedBench.ModelSize size : sizes) {
+                for (DistributedBench.Transport t : transportList) {
+                    for (int n : workers) {
+                        DistributedBench.Row r = DistributedBench.measure(t, n, size, settings);
+                        rows.add(r);
+                        distributedRow(r);
+                    }
+                }
+            }
+        }
+        out().printf(Locale.ROOT, "%nstep ms: median wall time of one DistributedTrainer step (forward, backward, "
+                + "all-reduce, AdamW), ranks in lockstep; in-AR ms: of that, the median time a rank spends inside the "
+                + "step's all-reduce (mean over ranks; includes waiting for slower ranks); AR ms: the all-reduce alone on "
+                + "a buffer of the step's length (gradients + %d flags + 2), ranks otherwise idle; alg GB/s = 4·length / "
+                + "AR time; bus GB/s = 2(N-1)/N·4·length / AR time (NCCL's convention: the link speed a textbook ring "
+                + "would need); MB/rank, max MB: bytes each rank sent per step as the ring counts them (headers "
+                + "included; mean over ranks and the busiest rank), against the textbook ring's 2(N-1)/N·4·length. "
+                + "The ring sums in rank order, so ranks 0..N-3 send 2·4·length and the last two 4·length: the mean "
+                + "matches the textbook, the busiest rank sends N/(N-1) times it. local: no bytes are sent (shared "
+                + "memory). With more ranks than the %d CPUs the ranks' compute shares the cores, so step times at "
+                + "N > %d are inflated by oversubscription, not by communication; timings on a shared machine are noisy.%n%n",
+                6, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
+        return BenchReport.distributed(kernelThreads, settings, DistributedBench.HEAP_BYTES_PER_PARAMETER_AND_RANK,
+                Runtime.getRuntime().maxMemory(), rows);
+    }
+
+    private void distributedRow(DistributedBench.Row r) {
+        String head = String.format(Locale.ROOT, "%-5s %3d %11s", r.transport().label(), r.workers(),
+                String.format(Locale.ROOT, "%,d", r.size().parameters()));
+        if (r.skipped() != null) {
+            out().println(head + " | skipped: " + r.skipped());
+            return;
+        }
+        boolean ring = r.stepBytes() != null;
+        double th = r.theoreticalBytes();
+        out().printf(Locale.ROOT, "%s | %9.1f %9.1f | %9.2f %8s %8s | %10s %10s %10.3f %7s %7s%n", head,
+                1e3 * r.stepSeconds(), 1e3 * r.inStepAllReduceSeconds(), 1e3 * r.allReduceSeconds(),
+                r.workers() > 1 ? String.format(Locale.ROOT, "%.2f", r.algorithmGBps()) : "—",
+                Double.isNaN(r.busGBps()) ? "—" : String.format(Locale.ROOT, "%.2f", r.busGBps()),
+                ring ? String.format(Locale.ROOT, "%.3f", r.meanStepBytes() / 1e6) : "—",
+                ring ? String.format(Locale.ROOT, "%.3f", r.maxStepBytes() / 1e6) : "—", th / 1e6,
+                ring && th > 0 ? String.format(Locale.ROOT, "%.4f", r.meanStepBytes() / th) : "—",
+                ring && th > 0 ? String.format(Locale.ROOT, "%.3f", r.maxStepBytes() / th) : "—");
     }
 
     private Object memory() {

@@ -115,7 +115,7 @@ class CliErrorsTest {
                 Arguments.of(List.of("recontext", "lm", "--rounds", "0"), "sluice recontext lm: --rounds must be a positive integer, got 0"),
                 Arguments.of(List.of("recontext", "lm", "--prior-steps", "-1"), "sluice recontext lm: --prior-steps must be 0 or more, got -1"),
                 // bench
-                Arguments.of(List.of("bench", "fpga"), "sluice bench: unknown target 'fpga'; available: cpu, gemm, memory, steps, lm, gpu, ladder"),
+                Arguments.of(List.of("bench", "fpga"), "sluice bench: unknown target 'fpga'; available: cpu, gemm, memory, steps, lm, gpu, ladder, distributed"),
                 Arguments.of(List.of("bench", "cpu", "--threads", "1,0"), "sluice bench: --threads must be between 1 and 1024, got 0"),
                 Arguments.of(List.of("bench", "cpu", "--min-seconds", "-1"), "sluice bench: --min-seconds must be a finite number >= 0, got -1"),
                 Arguments.of(List.of("bench", "cpu", "--isa", "sse"), "sluice bench: unknown instruction set 'sse'; use native, avx512, avx2 or avx-128"),
