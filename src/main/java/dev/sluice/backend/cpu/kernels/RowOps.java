@@ -320,6 +320,7 @@ final class RowOps {
 
     /** dx = y·(g − Σg·y) for softmax; dx = g − exp(y)·Σg for log-softmax (y is the forward output). */
     static void softmaxBackward(float[] y, int yOff, float[] g, int gOff, float[] dx, int dxOff, int rows, int cols, boolean log) {
+        float next = !log && rows > 0 ? dot(g, gOff, y, yOff, cols) : 0f;
         for (int r = 0; r < rows; r++) {
             int yb = yOff + r * cols, gb = gOff + r * cols, db = dxOff + r * cols;
             if (log) {
@@ -329,16 +330,62 @@ final class RowOps {
                     FloatVector gv = FloatVector.fromArray(S, g, gb + j, m);
                     gv.sub(VectorMath.exp(FloatVector.fromArray(S, y, yb + j, m)).mul(total)).intoArray(dx, db + j, m);
                 }
+            } else if (r + 1 < rows) {
+                // as in layerNorm: the next row's dot (its reads from memory) runs in the loop that writes this row
+                next = softmaxBackwardRowDotNext(y, yb, g, gb, dx, db, cols, next);
             } else {
-                softmaxBackwardRow(y, yb, g, gb, dx, db, cols, dot(g, gb, y, yb, cols));
+                softmaxBackwardRow(y, yb, g, gb, dx, db, cols, next);
             }
         }
     }
 
+    /**
+     * {@link #softmaxBackwardRow} of the row at yb/gb, fused with {@link #dot} of the next row (y and g at +n), which
+     * it returns (same accumulators and combine order as dot, so the same bits).
+     */
+    private static float softmaxBackwardRowDotNext(float[] y, int yb, float[] g, int gb, float[] dx, int db, int n, float dot) {
+        FloatVector d = FloatVector.broadcast(S, dot);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int yn = yb + n, gn = gb + n;
+        int i = 0;
+        for (int end = n - 4 * V; i <= end; i += 4 * V) {
+            a0 = FloatVector.fromArray(S, g, gn + i).fma(FloatVector.fromArray(S, y, yn + i), a0);
+            a1 = FloatVector.fromArray(S, g, gn + i + V).fma(FloatVector.fromArray(S, y, yn + i + V), a1);
+            a2 = FloatVector.fromArray(S, g, gn + i + 2 * V).fma(FloatVector.fromArray(S, y, yn + i + 2 * V), a2);
+            a3 = FloatVector.fromArray(S, g, gn + i + 3 * V).fma(FloatVector.fromArray(S, y, yn + i + 3 * V), a3);
+            softmaxBackwardAt(y, yb, g, gb, dx, db, i, d);
+            softmaxBackwardAt(y, yb, g, gb, dx, db, i + V, d);
+            softmaxBackwardAt(y, yb, g, gb, dx, db, i + 2 * V, d);
+            softmaxBackwardAt(y, yb, g, gb, dx, db, i + 3 * V, d);
+        }
+        int rest = i;
+        for (int end = S.loopBound(n); i < end; i += V) {
+            a0 = FloatVector.fromArray(S, g, gn + i).fma(FloatVector.fromArray(S, y, yn + i), a0);
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            a0 = FloatVector.fromArray(S, g, gn + i, k).fma(FloatVector.fromArray(S, y, yn + i, k), a0);
+        }
+        // the rest of this row (fewer than 4 vectors): the scalar crosses the call, not the vector (see layerNorm)
+        if (rest < n) softmaxBackwardRowFrom(y, yb, g, gb, dx, db, rest, n, dot);
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    /** dx[j ..+V) = y·(g − d) (small enough to always inline: no boxing). */
+    private static void softmaxBackwardAt(float[] y, int yb, float[] g, int gb, float[] dx, int db, int j, FloatVector d) {
+        FloatVector.fromArray(S, y, yb + j).mul(FloatVector.fromArray(S, g, gb + j).sub(d)).intoArray(dx, db + j);
+    }
+
     /** dx[n] = y·(g − dot). */
     private static void softmaxBackwardRow(float[] y, int yb, float[] g, int gb, float[] dx, int db, int n, float dot) {
+        softmaxBackwardRowFrom(y, yb, g, gb, dx, db, 0, n, dot);
+    }
+
+    /** dx[from .. n) = y·(g − dot). */
+    private static void softmaxBackwardRowFrom(float[] y, int yb, float[] g, int gb, float[] dx, int db, int from, int n,
+                                               float dot) {
         FloatVector d = FloatVector.broadcast(S, dot);
-        int i = 0;
+        int i = from;
         for (int end = S.loopBound(n); i < end; i += V) {
             FloatVector.fromArray(S, y, yb + i).mul(FloatVector.fromArray(S, g, gb + i).sub(d)).intoArray(dx, db + i);
         }
