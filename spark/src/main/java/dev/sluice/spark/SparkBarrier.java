@@ -1,0 +1,67 @@
+package dev.sluice.spark;
+
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Runs a Spark barrier stage from Java: one task per input, all launched together (or none), each handed its input
+ * and its {@link BarrierTaskContext}; returns the outputs in rank order. Spark's barrier API is Scala-only
+ * ({@code RDD.barrier().mapPartitions} takes a Scala function and a {@code ClassTag}); this is the bridge.
+ *
+ * <p>If any task fails, Spark fails every task of the stage and, up to {@code spark.task.maxFailures} (1 in
+ * {@code local[N]}, F in {@code local[N,F]}, 4 on a cluster), runs the whole stage again: a task can tell a retry by
+ * {@link BarrierTaskContext#stageAttemptNumber()}.
+ */
+public final class SparkBarrier {
+    /** The body of one barrier task; inputs, outputs and the task itself travel to executors by Java serialization. */
+    @FunctionalInterface
+    public interface Task<I, O> extends Serializable {
+        O run(I input, BarrierTaskContext context) throws Exception;
+    }
+
+    private SparkBarrier() {}
+
+    /** Runs {@code task} once per element of {@code inputs} in one barrier stage; the i-th output is rank i's. */
+    public static <I extends Serializable, O extends Serializable> List<O> run(JavaSparkContext sc, List<I> inputs, Task<I, O> task) {
+        if (inputs.isEmpty()) throw new IllegalArgumentException("a barrier stage needs at least one task");
+        JavaRDD<I> rdd = sc.parallelize(inputs, inputs.size());
+        ClassTag<O> tag = ClassTag$.MODULE$.apply(Object.class);
+        RDD<O> out = rdd.rdd().barrier().mapPartitions(new PartitionBody<>(task), false, tag);
+        return new JavaRDD<>(out, tag).collect();
+    }
+
+    /** The partition function: a partition holds exactly one input (one task per input). */
+    private static final class PartitionBody<I, O> extends AbstractFunction1<Iterator<I>, Iterator<O>> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Task<I, O> task;
+
+        PartitionBody(Task<I, O> task) { this.task = task; }
+
+        @Override
+        public Iterator<O> apply(Iterator<I> partition) {
+            BarrierTaskContext context = BarrierTaskContext.get();
+            java.util.List<O> outputs = new java.util.ArrayList<>(1);
+            while (partition.hasNext()) {
+                I input = partition.next();
+                try {
+                    outputs.add(task.run(input, context));
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new RuntimeException("barrier task " + context.partitionId() + " failed: " + e, e);
+                }
+            }
+            return CollectionConverters.asScala(outputs.iterator());
+        }
+    }
+}
