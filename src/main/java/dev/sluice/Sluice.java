@@ -23,6 +23,31 @@ public final class Sluice {
     private Sluice() {}
 
     /**
+     * This library's version, e.g. {@code 0.1.0-SNAPSHOT}, from the build (data-parallel ranks compare it before
+     * training, so that two releases never train one model together).
+     *
+     * @return the version the build stamped, or {@code "unknown"} if the stamp is missing (classes built without Maven)
+     */
+    public static String version() { return Version.VALUE; }
+
+    /** Read once, on first use. */
+    private static final class Version {
+        static final String VALUE = read();
+
+        private static String read() {
+            try (var in = Sluice.class.getResourceAsStream("version.properties")) {
+                if (in == null) return "unknown";
+                var p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version", "unknown");
+                return v.startsWith("${") ? "unknown" : v;
+            } catch (java.io.IOException e) {
+                return "unknown";
+            }
+        }
+    }
+
+    /**
      * The number of threads the CPU backend uses: the calling thread plus {@code threads() - 1} pool workers named
      * {@code sluice-cpu-1} to {@code sluice-cpu-(n-1)}. Defaults to the machine's processor count, or the system property
      * {@code sluice.threads} / environment variable {@code SLUICE_THREADS}.
