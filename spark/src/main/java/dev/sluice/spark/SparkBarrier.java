@@ -19,9 +19,10 @@ import java.util.List;
  * and its {@link BarrierTaskContext}; returns the outputs in rank order. Spark's barrier API is Scala-only
  * ({@code RDD.barrier().mapPartitions} takes a Scala function and a {@code ClassTag}); this is the bridge.
  *
- * <p>If any task fails, Spark kills every task of the stage and runs the whole stage again, if the task's failures
- * stay under {@code spark.task.maxFailures} (1 in {@code local[N]}, so no retry; F in {@code local[N,F]}; 4 on a
- * cluster) and the stage's attempts under {@code spark.stage.maxConsecutiveAttempts} (4). A task can tell a retry by
+ * <p>If any task fails, Spark kills every task of the stage and runs the whole stage again, up to
+ * {@code spark.stage.maxConsecutiveAttempts} (4) attempts — also in {@code local[N]}, whose
+ * {@code spark.task.maxFailures} of 1 does not apply to a barrier stage's retries (measured), and also for a failure
+ * that will repeat (a setup mismatch fails all 4). A task can tell a retry by
  * {@link BarrierTaskContext#stageAttemptNumber()}. Spark never retries a barrier <em>result</em> stage (it may have
  * handed out some partitions' results already: "Could not recover from a failed barrier ResultStage"), so the
  * outputs leave the barrier stage through a one-partition shuffle: the barrier stage is a shuffle-map stage, which
