@@ -57,19 +57,24 @@ class LocalClusterTest {
     @AfterAll
     static void stop() { if (sc != null) sc.close(); }
 
-    /** A rank's result and the process it ran in. */
-    record Ran(long pid, FashionMnistDataParallel.Result result) implements Serializable {}
+    /** A rank's result, the process it ran in and the kernels Sluice used there. */
+    record Ran(long pid, String kernels, FashionMnistDataParallel.Result result) implements Serializable {
+        Ran(FashionMnistDataParallel.Result result) { this(ProcessHandle.current().pid(), dev.sluice.Sluice.kernels().name(), result); }
+    }
 
     @Test
     void trainingAcrossTwoExecutorJvmsEqualsTheInProcessReference() throws Exception {
         List<FashionMnistDataParallel.Result> reference = SparkDataParallelTest.inProcess(SparkDataParallelTest.JOB, 2);
         List<Ran> ran = SparkDataParallel.run(sc, 2, SparkDataParallel.Transport.RING,
-                (comm, ctx) -> new Ran(ProcessHandle.current().pid(), SparkDataParallelTest.JOB.train(comm)));
+                (comm, ctx) -> new Ran(SparkDataParallelTest.JOB.train(comm)));
         long self = ProcessHandle.current().pid();
         assertNotEquals(self, ran.get(0).pid(), "rank 0 ran in an executor JVM");
         assertNotEquals(self, ran.get(1).pid(), "rank 1 ran in an executor JVM");
         assertNotEquals(ran.get(0).pid(), ran.get(1).pid(), "the ranks ran in two executor JVMs");
+        assertTrue(dev.sluice.Sluice.kernels().vectorized(), "the driver (surefire's argLine) runs the vector kernels");
         for (int r = 0; r < 2; r++) {
+            // the executors were started with Spark's default JVM options only: they include the vector module
+            assertEquals(dev.sluice.Sluice.kernels().name(), ran.get(r).kernels(), "rank " + r + " runs the vector kernels");
             SparkDataParallelTest.assertSameBits(reference.get(r).parameters(), ran.get(r).result().parameters(), "rank " + r);
         }
     }
@@ -84,7 +89,7 @@ class LocalClusterTest {
         var job = SparkDataParallelTest.JOB.withCheckpoint(dir.resolve("mlp.safetensors").toString(), 5);
         List<FashionMnistDataParallel.Result> straight = SparkDataParallelTest.inProcess(SparkDataParallelTest.JOB, 2);
         List<Ran> ran = SparkDataParallel.run(sc, 2, SparkDataParallel.Transport.RING,
-                (comm, ctx) -> new Ran(ProcessHandle.current().pid(), job.train(comm, LocalClusterTest::killExecutorOnce)));
+                (comm, ctx) -> new Ran(job.train(comm, LocalClusterTest::killExecutorOnce)));
         for (int r = 0; r < 2; r++) {
             var got = ran.get(r).result();
             assertEquals(10, got.firstStep(), "rank " + r + " resumed at the last checkpoint before the kill");
