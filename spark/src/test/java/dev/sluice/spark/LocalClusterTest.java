@@ -97,4 +97,20 @@ class LocalClusterTest {
             SparkDataParallelTest.assertSameBits(straight.get(r).parameters(), got.parameters(), "rank " + r + " after the kill");
         }
     }
+
+    /**
+     * A sweep's configs run in the executor JVMs give the same result text, byte for byte, as in this JVM (this caught
+     * a result map whose key order came from Map.of, which differs between JVMs).
+     */
+    @Test
+    void sweepConfigsInExecutorJvmsGiveTheBytesOfARunHere() {
+        var undo = dev.sluice.experiments.sweep.Sweep.experiment("undo-arithmetic");
+        var points = dev.sluice.experiments.sweep.Sweep.grid(undo, List.of(0L, 1L), java.util.Map.of("alpha", List.of(0.8)), true);
+        List<String> lines = new ArrayList<>();
+        List<String> remote = SparkSweep.runAll(sc, points, lines::add);
+        for (int i = 0; i < points.size(); i++) {
+            assertEquals(dev.sluice.experiments.sweep.Sweep.runOne(points.get(i)), remote.get(i), points.get(i).label());
+            assertFalse(lines.get(i).contains("executor driver"), lines.get(i));
+        }
+    }
 }

@@ -132,9 +132,16 @@ public final class UndoArithmetic {
             } else {
                 m.put("criteria", "not applied: the note's bounds are calibrated for the MLP at p = 29 with alpha 0.3, 0.6, 0.8 and the random-init student");
             }
-            m.put("note_reference_best_heldout_forget_accuracy", Map.of("unlearn-only", List.of(0.32, 0.35), "undo-a0.3", List.of(0.16, 0.18),
-                    "undo-a0.6", List.of(0.12, 0.10), "undo-a0.8", List.of(0.07, 0.07), "random-init-distill", List.of(0.07, 0.06),
-                    "data-filtered", List.of(0.06, 0.06)));
+            // a LinkedHashMap, not Map.of: Map.of's iteration order changes from JVM to JVM, and a result file must have the
+            // same bytes wherever the run happened (a sweep's configs run in other JVMs than the one that checks them)
+            Map<String, Object> reference = new LinkedHashMap<>();
+            reference.put("unlearn-only", List.of(0.32, 0.35));
+            reference.put("undo-a0.3", List.of(0.16, 0.18));
+            reference.put("undo-a0.6", List.of(0.12, 0.10));
+            reference.put("undo-a0.8", List.of(0.07, 0.07));
+            reference.put("random-init-distill", List.of(0.07, 0.06));
+            reference.put("data-filtered", List.of(0.06, 0.06));
+            m.put("note_reference_best_heldout_forget_accuracy", reference);
             m.put("seconds", seconds);
             return m;
         }
