@@ -42,7 +42,8 @@ for app in classpath-app module-app; do
   [[ -f src/it/$app/module-info.java ]] && cp src/it/$app/module-info.java "$dir/src/main/java/"
   "$java" src/it/ReadmeExamples.java README.md "$dir/src/main/java/consumer" consumer \
     "Generator gen = new Generator(42);" "GradientRouting.apply(model, router, labels)" \
-    "ShrinkPerturb.builder(0.8, 0.1, 42)" "Sluice.setStrictKernels(true);" "F.layerNorm(x, new int[] {4, 16});" "CausalLM model = HfModels.load(dir);" "GPT model = new GPT(new GPT.Config(16, 16, 32, 2, 2, 0.0), new Generator(7)).to(gpu);"
+    "ShrinkPerturb.builder(0.8, 0.1, 42)" "Sluice.setStrictKernels(true);" "F.layerNorm(x, new int[] {4, 16});" "CausalLM model = HfModels.load(dir);" "GPT model = new GPT(new GPT.Config(16, 16, 32, 2, 2, 0.0), new Generator(7)).to(gpu);" \
+    "List<LocalAllReduce> comms = LocalAllReduce.create(ranks);"
   (cd "$dir" && "${mvn_c[@]}" "-Dsluice.version=$version" compile dependency:list dependency:build-classpath \
       -DoutputFile=deps.txt -DincludeScope=runtime -Dmdep.outputFile=classpath.txt -DexcludeTransitive=false) \
     || fail "$app does not build against $jar"

@@ -18,6 +18,7 @@ public final class Main {
         ReadmeExample5.run();
         // ReadmeExample6 (a Hugging Face model from a directory) and ReadmeExample7 (the GPU) are compiled here only:
         // one needs a downloaded model, the other a CUDA device
+        ReadmeExample8.run();   // data-parallel training on two ranks (threads)
         double accuracy = TrainMlp.run();
         System.out.println("mlp training accuracy: " + accuracy + ", threads " + Sluice.threads());
         if (accuracy < 0.95) throw new AssertionError("the MLP did not learn the spirals: accuracy " + accuracy);

@@ -18,6 +18,13 @@ public interface Backend {
     Storage allocate(DType dtype, int n);
 
     /**
+     * A storage of n elements whose contents are unspecified, for an output that the caller's kernel writes in full
+     * before anything reads it (a product, an elementwise result). On the CPU a recycled array then skips its
+     * zero-fill, a whole extra pass over memory for each large output. The default zero-fills, as {@link #allocate}.
+     */
+    default Storage allocateForOverwrite(DType dtype, int n) { return allocate(dtype, n); }
+
+    /**
      * Declares that no view of {@code storage} will ever be read or written again, so that its memory may serve a later
      * {@link #allocate}. Only a caller that can prove exclusive ownership may call this (the autograd engine does, for
      * gradients only it can reach; see {@code autograd.GradOwnership}). The default keeps the memory (no reuse).

@@ -132,7 +132,8 @@ public final class DistributedTrainer<M extends Module, S> {
 
     /**
      * Runs steps until {@code untilStep} steps are done, rank {@code comm.rank()} taking its shards from {@code data}.
-     * After a resume this continues from the checkpoint's step.
+     * After a resume this continues from the checkpoint's step. If the data source throws, the collective is closed
+     * (as in {@link #step}).
      *
      * @param data the shards, by step
      * @param untilStep the step count to reach
@@ -140,7 +141,16 @@ public final class DistributedTrainer<M extends Module, S> {
      */
     public List<StepResult> train(ShardSource<? extends S> data, int untilStep) {
         List<StepResult> out = new ArrayList<>();
-        while (step < untilStep) out.add(step(data.shard(step, comm.rank(), comm.worldSize())));
+        while (step < untilStep) {
+            S shard;
+            try {
+                shard = data.shard(step, comm.rank(), comm.worldSize());
+            } catch (RuntimeException e) {
+                comm.close();                    // as in step(): the other ranks fail now, not at their timeout
+                throw e;
+            }
+            out.add(step(shard));
+        }
         return out;
     }
 

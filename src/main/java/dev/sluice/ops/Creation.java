@@ -104,7 +104,7 @@ public final class Creation {
     /** Uniform on [low, high) (UNIFORM) or normal with mean a and std b (NORMAL), drawn from gen. */
     public static Tensor random(RandomKind kind, Generator gen, DType dtype, double a, double b, int... shape) {
         if (!dtype.isFloating()) throw new IllegalArgumentException(kind.name().toLowerCase() + ": dtype must be float32 or float64, got " + dtype);
-        Tensor t = Ops.empty(dtype, Device.CPU, shape);
+        Tensor t = Ops.emptyForOverwrite(dtype, Device.CPU, shape);
         long[] seedOffset = gen.reserve(Philox.blocksFor(t.numel(), dtype == DType.FLOAT64));
         Ops.backend(t).random(kind, seedOffset[0], seedOffset[1], a, b, Ops.view(t));
         return t;

@@ -32,7 +32,7 @@ public final class Elementwise {
     private static Tensor compute(String name, BinaryOp op, Tensor a, Tensor b, DType outType) {
         Ops.sameDevice(name, a, b);
         int[] shape = Broadcast.shape(name, a.shape(), b.shape());
-        Tensor out = Ops.empty(outType, a.device(), shape);
+        Tensor out = Ops.emptyForOverwrite(outType, a.device(), shape);
         Ops.backend(a).binary(op, Broadcast.expandView(Ops.view(a), shape), Broadcast.expandView(Ops.view(b), shape), Ops.view(out));
         return out;
     }
@@ -47,14 +47,18 @@ public final class Elementwise {
         Tensor[] p = promote(a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor out = compute("add", BinaryOp.ADD, p[0], p[1], p[0].dtype());
-        return Graph.record("add", out, p, new Tensor[0], (g, s) -> new Tensor[] {sumTo(g, sa), sumTo(g, sb)});
+        boolean ga = p[0].requiresGrad(), gb = p[1].requiresGrad();
+        return Graph.record("add", out, p, new Tensor[0], (g, s) -> new Tensor[] {
+                ga ? sumTo(g, sa) : null, gb ? sumTo(g, sb) : null});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor[] p = promote(a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor out = compute("sub", BinaryOp.SUB, p[0], p[1], p[0].dtype());
-        return Graph.record("sub", out, p, new Tensor[0], (g, s) -> new Tensor[] {sumTo(g, sa), sumTo(g.neg(), sb)});
+        boolean ga = p[0].requiresGrad(), gb = p[1].requiresGrad();
+        return Graph.record("sub", out, p, new Tensor[0], (g, s) -> new Tensor[] {
+                ga ? sumTo(g, sa) : null, gb ? sumTo(g.neg(), sb) : null});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
@@ -75,9 +79,9 @@ public final class Elementwise {
         }
         int[] sa = a.shape(), sb = b.shape();
         Tensor out = compute("div", BinaryOp.DIV, p[0], p[1], p[0].dtype());
-        boolean gb = p[1].requiresGrad();
+        boolean ga = p[0].requiresGrad(), gb = p[1].requiresGrad();
         return Graph.record("div", out, p, new Tensor[] {gb ? p[0] : null, p[1]}, (g, s) -> new Tensor[] {
-                sumTo(g.div(s[1]), sa),
+                ga ? sumTo(g.div(s[1]), sa) : null,
                 gb ? sumTo(g.mul(s[0]).div(s[1].square()).neg(), sb) : null});
     }
 
@@ -165,7 +169,7 @@ public final class Elementwise {
     public static Tensor unary(Tensor x, UnaryOp op) {
         boolean intSafe = op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.SQUARE || op == UnaryOp.RELU;
         if (!intSafe) Ops.requireFloat(op.opName(), x);
-        Tensor out = Ops.emptyLike(x);
+        Tensor out = Ops.emptyForOverwriteLike(x);
         Ops.backend(x).unary(op, Ops.view(x), Ops.view(out));
         return Graph.record(op.opName(), out, new Tensor[] {x}, new Tensor[] {x, out},
                 (g, s) -> new Tensor[] {unaryBackward(op, s[0], s[1], g)});
@@ -174,7 +178,7 @@ public final class Elementwise {
     /** g · op'(x), given x and y = op(x). */
     static Tensor unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor g) {
         Tensor gc = g.contiguous();
-        Tensor out = Ops.emptyLike(x);
+        Tensor out = Ops.emptyForOverwriteLike(x);
         Ops.backend(x).unaryBackward(op, Ops.view(x), Ops.view(y), Ops.view(gc), Ops.view(out));
         return out;
     }
@@ -198,13 +202,16 @@ public final class Elementwise {
         Ops.sameDevice("where", cond, x, y);
         Tensor[] p = promote(x, y);
         int[] shape = Broadcast.shape("where", Broadcast.shape("where", cond.shape(), x.shape()), y.shape());
-        Tensor out = Ops.empty(p[0].dtype(), x.device(), shape);
+        Tensor out = Ops.emptyForOverwrite(p[0].dtype(), x.device(), shape);
         Ops.backend(x).where(Broadcast.expandView(Ops.view(cond), shape), Broadcast.expandView(Ops.view(p[0]), shape),
                 Broadcast.expandView(Ops.view(p[1]), shape), Ops.view(out));
         int[] sx = x.shape(), sy = y.shape();
+        boolean gx = p[0].requiresGrad(), gy = p[1].requiresGrad();
+        // only the gradients an input needs (masked_fill's fill value needs none: a full-size where and a sum to a
+        // scalar were 6% of a GPT training step), and a 0-d zero broadcast instead of a zero tensor of g's size
         return Graph.record("where", out, p, new Tensor[] {cond}, (g, s) -> {
-            Tensor zero = Tensor.zerosLike(g);
-            return new Tensor[] {sumTo(where(s[0], g, zero), sx), sumTo(where(s[0], zero, g), sy)};
+            Tensor zero = Creation.full(0, g.dtype(), g.device());
+            return new Tensor[] {gx ? sumTo(where(s[0], g, zero), sx) : null, gy ? sumTo(where(s[0], zero, g), sy) : null};
         });
     }
 
@@ -222,7 +229,7 @@ public final class Elementwise {
     /** A dtype conversion; differentiable between floating dtypes. */
     public static Tensor cast(Tensor x, DType dtype) {
         if (x.dtype() == dtype) return x;
-        Tensor out = Ops.empty(dtype, x.device(), x.shape());
+        Tensor out = Ops.emptyForOverwrite(dtype, x.device(), x.shape());
         Ops.backend(x).copy(Ops.view(x), Ops.view(out));
         if (!dtype.isFloating() || !x.dtype().isFloating()) return out;
         DType from = x.dtype();

@@ -40,7 +40,7 @@ public final class Indexing {
         int d = Shapes.normalizeDim(dim, x.dim(), "gather");
         checkGatherShapes("gather", x, d, index, null);
         Tensor idx = asLong(index);
-        Tensor out = Ops.empty(x.dtype(), x.device(), idx.shape());
+        Tensor out = Ops.emptyForOverwrite(x.dtype(), x.device(), idx.shape());
         Ops.backend(x).gather(Ops.view(x), d, Ops.view(idx), Ops.view(out));
         int[] inShape = x.shape();
         return Graph.record("gather", out, new Tensor[] {x}, new Tensor[] {idx},
@@ -72,7 +72,7 @@ public final class Indexing {
         Tensor idx = asLong(index).reshape(-1);
         int[] shape = x.shape();
         shape[d] = idx.numel();
-        Tensor out = Ops.empty(x.dtype(), x.device(), shape);
+        Tensor out = Ops.emptyForOverwrite(x.dtype(), x.device(), shape);
         Ops.backend(x).indexSelect(Ops.view(x), d, Ops.view(idx), Ops.view(out));
         int[] inShape = x.shape();
         return Graph.record("index_select", out, new Tensor[] {x}, new Tensor[] {idx}, (g, s) -> {

@@ -44,7 +44,7 @@ public final class LinearAlgebra {
         }
         int[] batch = Broadcast.shape("matmul", Arrays.copyOf(a.shape(), ra - 2), Arrays.copyOf(b.shape(), rb - 2));
         int[] outShape = Ops.concat(batch, new int[] {m, n});
-        Tensor out = Ops.empty(a.dtype(), a.device(), outShape);
+        Tensor out = Ops.emptyForOverwrite(a.dtype(), a.device(), outShape);
         dev.sluice.internal.FlopCounter.matmul(dev.sluice.backend.View.numel(batch), m, n, k);
         Ops.backend(a).matmul(Broadcast.expandView(Ops.view(a), Ops.concat(batch, new int[] {m, k})),
                 Broadcast.expandView(Ops.view(b), Ops.concat(batch, new int[] {k, n})), Ops.view(out));
@@ -96,7 +96,7 @@ public final class LinearAlgebra {
         int in = weight.size(1), outFeatures = weight.size(0);
         Tensor x2 = x.dim() == 2 ? x : x.reshape(-1, in);
         int rows = x2.size(0);
-        Tensor out = Ops.empty(dt, x.device(), rows, outFeatures);
+        Tensor out = Ops.emptyForOverwrite(dt, x.device(), rows, outFeatures); // the bias copy or the product writes it all
         Backend be = Ops.backend(x);
         if (bias != null) be.copy(Broadcast.expandView(Ops.view(bias), new int[] {rows, outFeatures}), Ops.view(out));
         dev.sluice.internal.FlopCounter.matmul(1, rows, outFeatures, in);

@@ -16,10 +16,10 @@ public final class NeuralOps {
         int d = Shapes.normalizeDim(dim, x.dim(), name);
         if (d != x.dim() - 1) return softmax(x.transpose(d, -1), -1, log).transpose(d, -1);
         Tensor xc = x.contiguous();
-        Tensor out = Ops.emptyLike(xc);
+        Tensor out = Ops.emptyForOverwriteLike(xc);
         Ops.backend(x).softmax(Ops.view(xc), Ops.view(out), log);
         return Graph.record(name, out, new Tensor[] {xc}, new Tensor[] {out}, (g, s) -> {
-            Tensor gx = Ops.emptyLike(s[0]);
+            Tensor gx = Ops.emptyForOverwriteLike(s[0]);
             Ops.backend(gx).softmaxBackward(Ops.view(s[0]), Ops.view(g.contiguous()), Ops.view(gx), log);
             return new Tensor[] {gx};
         });
@@ -53,13 +53,13 @@ public final class NeuralOps {
         int rows = cols == 0 ? 0 : x.numel() / cols;
         Tensor x2 = x.contiguous().reshape(rows, cols);
         Tensor g2 = gamma == null ? null : gamma.reshape(cols), b2 = beta == null ? null : beta.reshape(cols);
-        Tensor out = Ops.emptyLike(x2);
-        Tensor mean = Ops.empty(x.dtype(), x.device(), rows), rstd = Ops.empty(x.dtype(), x.device(), rows);
+        Tensor out = Ops.emptyForOverwriteLike(x2);
+        Tensor mean = Ops.emptyForOverwrite(x.dtype(), x.device(), rows), rstd = Ops.emptyForOverwrite(x.dtype(), x.device(), rows);
         Ops.backend(x).layerNorm(Ops.view(x2), g2 == null ? null : Ops.view(g2), b2 == null ? null : Ops.view(b2), eps,
                 Ops.view(out), Ops.view(mean), Ops.view(rstd));
         boolean hasGamma = g2 != null, hasBeta = b2 != null;
         out = Graph.record("layer_norm", out, new Tensor[] {x2, g2, b2}, new Tensor[] {x2, mean, rstd, g2}, (g, s) -> {
-            Tensor dx = Ops.emptyLike(s[0]);
+            Tensor dx = Ops.emptyForOverwriteLike(s[0]);
             Tensor dg = hasGamma ? Ops.empty(g.dtype(), g.device(), cols) : null;
             Tensor db = hasBeta ? Ops.empty(g.dtype(), g.device(), cols) : null;
             Ops.backend(dx).layerNormBackward(Ops.view(g.contiguous()), Ops.view(s[0]), Ops.view(s[1]), Ops.view(s[2]),

@@ -42,6 +42,22 @@ final class Ops {
         return wrap(View.contiguous(Backends.of(device).allocate(dtype, n), shape.clone()));
     }
 
+    /**
+     * A new tensor whose contents are unspecified (see {@code Backend.allocateForOverwrite}): only for an op's output
+     * that its kernel writes in full before anything reads it.
+     */
+    static Tensor emptyForOverwrite(DType dtype, Device device, int... shape) {
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        }
+        int n = View.numel(shape);
+        if (Trace.on) Trace.allocated((long) n * dtype.itemSize());
+        return wrap(View.contiguous(Backends.of(device).allocateForOverwrite(dtype, n), shape.clone()));
+    }
+
+    /** As {@link #emptyForOverwrite}, shaped, typed and placed like t. */
+    static Tensor emptyForOverwriteLike(Tensor t) { return emptyForOverwrite(t.dtype(), t.device(), t.shape()); }
+
     /** A new zero-filled tensor shaped, typed and placed like t. */
     static Tensor emptyLike(Tensor t) { return empty(t.dtype(), t.device(), t.shape()); }
 

@@ -251,7 +251,7 @@ public final class Shapes {
 
     /** A contiguous copy; its gradient passes through unchanged. */
     public static Tensor cloneTensor(Tensor t) {
-        Tensor out = Ops.emptyLike(t);
+        Tensor out = Ops.emptyForOverwriteLike(t);
         Ops.backend(t).copy(Ops.view(t), Ops.view(out));
         return Graph.record("clone", out, new Tensor[] {t}, new Tensor[0], (g, s) -> new Tensor[] {g});
     }
@@ -282,7 +282,7 @@ public final class Shapes {
         }
         int[] shape = first.shape();
         shape[d] = total;
-        Tensor out = Ops.empty(first.dtype(), first.device(), shape);
+        Tensor out = Ops.emptyForOverwrite(first.dtype(), first.device(), shape);
         int[] starts = new int[ts.length], lengths = new int[ts.length];
         int pos = 0;
         for (int i = 0; i < ts.length; i++) {

@@ -204,6 +204,45 @@ class DistributedTrainerTest {
         assertInstanceOf(CollectiveException.class, outcomes.get(0).error());
     }
 
+    /** A checkpoint rank 0 cannot read stops every rank at start-up, each saying why. */
+    @Test
+    void aDamagedCheckpointStopsEveryRank(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ckpt.safetensors");
+        java.nio.file.Files.writeString(file, "not a safetensors file");
+        List<LocalAllReduce> comms = LocalAllReduce.create(2);
+        var outcomes = Ranks.run(2, r -> DistributedTrainer.builder(replica(r), comms.get(r), LOSS)
+                .optimizer(DistributedTrainerTest::adamW).checkpoint(file, 5).build());
+        assertTrue(outcomes.get(0).error().getMessage().startsWith("DistributedTrainer: rank 0 could not resume from " + file),
+                outcomes.get(0).error().getMessage());
+        assertTrue(outcomes.get(1).error().getMessage().contains("rank 0 could not prepare the starting state"),
+                outcomes.get(1).error().getMessage());
+    }
+
+    /** Checkpoints need an optimizer whose state can be saved. */
+    @Test
+    void checkpointsNeedAdam(@TempDir Path dir) {
+        List<LocalAllReduce> comms = LocalAllReduce.create(1);
+        var b = DistributedTrainer.builder(replica(0), comms.get(0), LOSS)
+                .optimizer(p -> new dev.sluice.optim.SGD(p, 0.1, 0.9, 0, false)).checkpoint(dir.resolve("c"), 5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertTrue(e.getMessage().contains("SGD's state cannot be saved"), e.getMessage());
+    }
+
+    /** The checkpoint holds the model, AdamW's moments and counts, and the step; it fits only its own model. */
+    @Test
+    void theCheckpointFileHoldsModelOptimizerAndStep(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ckpt.safetensors");
+        runWithCheckpoints(file, LrSchedule.constant(1e-2), 7, 0);
+        var f = dev.sluice.io.SafeTensors.read(file);
+        assertEquals("5", f.metadata().get("sluice.distributed.step"));
+        assertEquals("[5,5,5,5]", f.metadata().get("sluice.distributed.param_steps"));
+        assertTrue(f.contains("model.fc0.weight") && f.contains("optim.fc0.weight.exp_avg") && f.contains("optim.fc1.bias.exp_avg_sq"), f.names().toString());
+        MLP other = new MLP(new int[] {8, 32, 4}, Activation.RELU, new Generator(0));
+        AdamW opt = new AdamW(other.parameters(), 1e-2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainerCheckpoint.read(file, other, opt));
+        assertTrue(e.getMessage().contains("holds moments of shape [16, 8] for fc0.weight, which has shape [32, 8]"), e.getMessage());
+    }
+
     static boolean sameBits(List<float[]> a, List<float[]> b) {
         for (int i = 0; i < a.size(); i++) if (!java.util.Arrays.equals(a.get(i), b.get(i))) return false;
         return true;

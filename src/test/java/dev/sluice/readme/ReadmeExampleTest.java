@@ -41,6 +41,20 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void readmeShowsExactlyTheTestedDistributedCode() throws Exception {
+        assertReadmeShows("List<LocalAllReduce> comms = LocalAllReduce.create(ranks);", "ReadmeDistributedExample", "DISTRIBUTED");
+    }
+
+    /** The data-parallel example: the two replicas learned the weights and hold the same bits. */
+    @Test
+    void distributedExampleTrainsIdenticalReplicas() throws Exception {
+        var models = ReadmeDistributedExample.run();
+        assertArrayEquals(new float[] {2, -1, 0.5f, 1}, models.get(0).weight().toFloatArray(), 0.02f, "learned weights");
+        assertArrayEquals(models.get(0).weight().toFloatArray(), models.get(1).weight().toFloatArray(), "rank 1's weights, bit for bit");
+        assertArrayEquals(models.get(0).bias().toFloatArray(), models.get(1).bias().toFloatArray(), "rank 1's bias, bit for bit");
+    }
+
+    @Test
     void readmeShowsExactlyTheTestedGpuCode() throws Exception {
         assertReadmeShows("GPT model = new GPT(new GPT.Config(16, 16, 32, 2, 2, 0.0), new Generator(7)).to(gpu);", "ReadmeGpuExample", "GPU");
     }

@@ -41,6 +41,9 @@ public final class CpuBackend implements Backend {
     public Storage allocate(DType dtype, int n) { return new CpuStorage(dtype, n); }
 
     @Override
+    public Storage allocateForOverwrite(DType dtype, int n) { return new CpuStorage(dtype, n, false); }
+
+    @Override
     public void recycle(Storage storage) { ((CpuStorage) storage).recycle(); }
 
     @Override

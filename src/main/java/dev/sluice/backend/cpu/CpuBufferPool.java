@@ -27,8 +27,26 @@ public final class CpuBufferPool {
 
     private CpuBufferPool() {}
 
+    /**
+     * Debugging switch for tests ({@code -Dsluice.poisonUninitialized=true}, set for every test run): arrays taken
+     * without zeroing are filled with NaN instead, new or recycled, so an op that allocates for overwrite but leaves
+     * an element unwritten shows NaN in its result (and fails its test) instead of stale numbers now and then.
+     */
+    private static final boolean POISON = Boolean.getBoolean("sluice.poisonUninitialized");
+
     /** A zero-filled float array of length n: a pooled one when available, else a new one. */
-    static float[] take(int n) {
+    static float[] take(int n) { return take(n, true); }
+
+    /**
+     * A float array of length n, zero-filled when {@code zeroed}; otherwise a recycled array keeps its old contents
+     * (a new one is zero anyway), for outputs a kernel overwrites in full.
+     */
+    static float[] take(int n, boolean zeroed) {
+        if (POISON && !zeroed) {
+            float[] a = take(n, true);
+            Arrays.fill(a, Float.NaN);
+            return a;
+        }
         if (n < MIN_LENGTH) return new float[n];
         float[] a = null;
         synchronized (LOCK) {
@@ -43,7 +61,7 @@ public final class CpuBufferPool {
             }
         }
         if (a == null) return new float[n];
-        Arrays.fill(a, 0f);
+        if (zeroed) Arrays.fill(a, 0f);
         return a;
     }
 

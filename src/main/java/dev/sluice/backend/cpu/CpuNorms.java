@@ -30,6 +30,12 @@ final class CpuNorms {
 
     private static int rowGrain(int cols) { return Math.max(1, Strided.PARALLEL_THRESHOLD / 4 / Math.max(1, cols)); }
 
+    /**
+     * Most chunks of rows layer norm's backward splits dgamma/dbeta into (each a partial sum, added in order): a fixed
+     * number, so that the result does not depend on the thread count; 16 keeps up to 16 threads busy.
+     */
+    static final int PARAM_GRAD_CHUNKS = 16;
+
     static void softmax(Float32Kernels k, View x, View out, boolean log) {
         View xd = dense(x);
         int cols = cols(x), rows = cols == 0 ? 0 : x.numel() / cols;
@@ -148,8 +154,9 @@ final class CpuNorms {
         CpuStorage dgs = dgamma == null ? null : CpuBackend.st(dgamma), dbs = dbeta == null ? null : CpuBackend.st(dbeta);
         int go = gd.offset(), xo = xd.offset(), dxo = dx.offset();
         if (x.dtype() == DType.FLOAT32) {
-            // per-thread partial sums of dgamma/dbeta, added in chunk order so results do not depend on scheduling
-            int chunks = Math.max(1, Math.min(Parallel.threads(), rows / Math.max(1, rowGrain(cols))));
+            // partial sums of dgamma/dbeta per chunk of rows, added in chunk order. The chunks depend on the shape only,
+            // never on the thread count or scheduling, so every thread count gives the same bits
+            int chunks = Math.max(1, Math.min(PARAM_GRAD_CHUNKS, rows / Math.max(1, rowGrain(cols))));
             float[][] pg = new float[chunks][], pb = new float[chunks][];
             float[] meanArr = slice(ms.f32, mean.offset(), rows), rstdArr = slice(rs.f32, rstd.offset(), rows);
             Parallel.forRange(chunks, 1, (clo, chi) -> {

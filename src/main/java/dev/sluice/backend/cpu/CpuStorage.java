@@ -16,9 +16,12 @@ public final class CpuStorage extends Storage {
     final long[] i64;
     final byte[] bool;
 
-    CpuStorage(DType dtype, int n) {
+    CpuStorage(DType dtype, int n) { this(dtype, n, true); }
+
+    /** With {@code zeroed} false, a float32 array from the pool keeps whatever it held (see Backend.allocateForOverwrite). */
+    CpuStorage(DType dtype, int n, boolean zeroed) {
         super(dtype, n);
-        f32 = dtype == DType.FLOAT32 ? CpuBufferPool.take(n) : null;
+        f32 = dtype == DType.FLOAT32 ? CpuBufferPool.take(n, zeroed) : null;
         f64 = dtype == DType.FLOAT64 ? new double[n] : null;
         i32 = dtype == DType.INT32 ? new int[n] : null;
         i64 = dtype == DType.INT64 ? new long[n] : null;
