@@ -22,9 +22,9 @@ import java.util.Map;
  */
 @Command(name = "sweep", description = "Run a grid of reproduction configs (seeds x parameter values) and collect one table: "
         + "JSON (every config's full result), markdown and a PNG. Each row equals running its config alone (the JSON "
-        + "names the command). Sweepable: undo arithmetic (--alpha).")
+        + "names the command). Sweepable: undo arithmetic (--alpha), recontext toy (--rounds).")
 final class SweepCommand extends CliCommand {
-    @Parameters(arity = "1..*", paramLabel = "EXPERIMENT", description = "The reproduction, as its command says it: undo arithmetic.")
+    @Parameters(arity = "1..*", paramLabel = "EXPERIMENT", description = "The reproduction, as its command says it: undo arithmetic, recontext toy.")
     List<String> experimentWords;
 
     @Option(names = "--seeds", paramLabel = "LIST", description = "Seeds: a range 0-7, a list 1,4,9 or both (default: ${DEFAULT-VALUE}).")
@@ -32,6 +32,9 @@ final class SweepCommand extends CliCommand {
 
     @Option(names = "--alpha", split = ",", paramLabel = "A", description = "undo arithmetic: UNDO's noise levels (default: 0.8).")
     List<Double> alpha;
+
+    @Option(names = "--rounds", split = ",", paramLabel = "N", description = "recontext toy: expert-iteration rounds (default: 8).")
+    List<Integer> rounds;
 
     @Option(names = "--quick", description = "Each config at its smoke-sized budget (seconds each; not the reproduction's numbers).")
     boolean quick;
@@ -57,6 +60,10 @@ final class SweepCommand extends CliCommand {
             experiment = Sweep.experiment(name);
             Map<String, List<Double>> values = new LinkedHashMap<>();
             if (alpha != null) values.put("alpha", alpha);
+            if (rounds != null) {
+                for (int r : rounds) Check.positive("--rounds", r);
+                values.put("rounds", rounds.stream().map(Integer::doubleValue).toList());
+            }
             for (var e : values.entrySet()) {
                 if (!experiment.parameters().containsKey(e.getKey())) {
                     throw new UserError("--" + e.getKey() + ": " + String.join(" ", experimentWords) + " has no such parameter (it has "

@@ -98,8 +98,10 @@ class CliErrorsTest {
                 // undo arithmetic
                 Arguments.of(List.of("undo", "arithmetic", "--alpha", "0.3,0"), "sluice undo arithmetic: --alpha must be in (0, 1], got 0"),
                 // sweep
-                Arguments.of(List.of("sweep", "routing", "era"), "sluice sweep: no sweepable experiment 'routing-era'; have [undo-arithmetic]"),
+                Arguments.of(List.of("sweep", "routing", "era"), "sluice sweep: no sweepable experiment 'routing-era'; have [undo-arithmetic, recontext-toy]"),
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--alpha", "1.5"), "sluice sweep: --alpha must be in (0, 1], got 1.5"),
+                Arguments.of(List.of("sweep", "recontext", "toy", "--rounds", "0"), "sluice sweep: --rounds must be a positive integer, got 0"),
+                Arguments.of(List.of("sweep", "recontext", "toy", "--alpha", "0.5"), "sluice sweep: --alpha: recontext toy has no such parameter (it has [rounds])"),
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "3-1"), "sluice sweep: --seeds: bad range '3-1'"),
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "1,x"), "sluice sweep: --seeds: 'x' is not a seed or a range like 0-7"),
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "0-2,1"), "sluice sweep: --seeds: a seed is listed twice in '0-2,1'"),

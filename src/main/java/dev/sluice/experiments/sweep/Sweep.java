@@ -30,7 +30,7 @@ public final class Sweep {
     public static final Map<String, SweepExperiment> EXPERIMENTS;
     static {
         Map<String, SweepExperiment> m = new LinkedHashMap<>();
-        for (SweepExperiment e : List.<SweepExperiment>of(new UndoArithmeticSweep())) m.put(e.name(), e);
+        for (SweepExperiment e : List.<SweepExperiment>of(new UndoArithmeticSweep(), new RecontextToySweep())) m.put(e.name(), e);
         EXPERIMENTS = java.util.Collections.unmodifiableMap(m);
     }
 
@@ -264,17 +264,29 @@ public final class Sweep {
         return Math.sqrt(s / (v.length - 1));
     }
 
+    /** Whether a map has every {@code key=value} of {@code conditions} (joined by {@code &}). */
+    private static boolean matches(Map<?, ?> m, String conditions) {
+        for (String c : conditions.split("&")) {
+            int eq = c.indexOf('=');
+            if (eq <= 0 || !c.substring(eq + 1).equals(String.valueOf(m.get(c.substring(0, eq))))) return false;
+        }
+        return true;
+    }
+
     /** Follows a column path through a result (see {@link SweepExperiment.Column}). */
     static Object resolve(Map<String, Object> result, String path, SweepPoint point) {
         String p = path;
         for (var e : point.params().entrySet()) p = p.replace("{" + e.getKey() + "}", Double.toString(e.getValue()));
         Object at = result;
         for (String seg : p.split("/")) {
-            int eq = seg.indexOf('=');
-            if (at instanceof List<?> list && eq > 0) {
-                String key = seg.substring(0, eq), value = seg.substring(eq + 1);
+            if (at instanceof List<?> list && seg.indexOf('=') > 0) {
                 Object found = null;
-                for (Object o : list) if (o instanceof Map<?, ?> m && value.equals(String.valueOf(m.get(key)))) found = o;
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m && matches(m, seg)) {
+                        if (found != null) throw new IllegalArgumentException("several elements with " + seg + " in the result (path " + p + ")");
+                        found = o;
+                    }
+                }
                 if (found == null) throw new IllegalArgumentException("no element with " + seg + " in the result (path " + p + ")");
                 at = found;
             } else if (at instanceof Map<?, ?> m && m.containsKey(seg)) {

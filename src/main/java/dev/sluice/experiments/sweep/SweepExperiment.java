@@ -32,7 +32,8 @@ public interface SweepExperiment {
 
     /**
      * A metric column. {@code path} is a {@code /}-separated path through the result's maps; a segment
-     * {@code key=value} picks the element of a list whose {@code key} is {@code value}; {@code {param}} is replaced by
+     * {@code key=value} (or several joined by {@code &}) picks the element of a list whose keys have those values;
+     * {@code {param}} is replaced by
      * the point's value of that parameter as Java writes a double ({@code 0.3}, {@code 1.0}).
      */
     record Column(String title, String path) {}

@@ -35,6 +35,27 @@ class SweepTest {
         assertEquals("undo-arithmetic has no parameter 'beta'; it has [alpha]", e.getMessage());
     }
 
+    @Test
+    void theToysRoundsAreWholeNumbersOnItsCommandLine() {
+        SweepExperiment toy = Sweep.experiment("recontext-toy");
+        List<SweepPoint> g = Sweep.grid(toy, List.of(1L), Map.of("rounds", List.of(2.0, 8.0)), true);
+        assertEquals(List.of("--seed", "1", "--rounds", "2", "--quick"), toy.commandArgs(g.get(0)));
+        assertEquals("seed 1, rounds 8", g.get(1).label());
+        SweepPoint half = Sweep.grid(toy, List.of(1L), Map.of("rounds", List.of(2.5)), false).get(0);
+        assertThrows(IllegalArgumentException.class, () -> toy.commandArgs(half));
+    }
+
+    @Test
+    void aColumnPathCanPickAListElementBySeveralKeys() {
+        Map<String, Object> a = new LinkedHashMap<>(Map.of("kind", "recon", "generation", "NoHack", "value", 1.0));
+        Map<String, Object> b = new LinkedHashMap<>(Map.of("kind", "recon", "generation", "Neutral", "value", 2.0));
+        Map<String, Object> result = Map.of("pairs", List.of(a, b));
+        SweepPoint p = Sweep.grid(undo, List.of(0L), Map.of(), false).get(0);
+        assertEquals(2.0, Sweep.resolve(result, "pairs/kind=recon&generation=Neutral/value", p));
+        var e = assertThrows(IllegalArgumentException.class, () -> Sweep.resolve(result, "pairs/kind=recon/value", p));
+        assertEquals("several elements with kind=recon in the result (path pairs/kind=recon/value)", e.getMessage());
+    }
+
     /** A result shaped like UndoArithmetic's JSON, with made-up numbers. */
     static Map<String, Object> fakeResult(double alpha, double attacked) {
         List<Object> models = new ArrayList<>();
