@@ -72,6 +72,27 @@ class SparkAllReduceTest {
     }
 
     @Test
+    void theRingBetweenThreeTasksAddsInRankOrderToo() {
+        float[][] in = {{1e8f, 1f, 3f}, {-1e8f, 1e8f, 5f}, {1f, -1e8f, 7f}};
+        List<float[]> results = SparkBarrier.run(sc, List.of(0, 1, 2), (Integer i, org.apache.spark.BarrierTaskContext ctx) -> {
+            try (var ring = SparkRing.connect(ctx)) {
+                float[] a = in[ring.rank()].clone();
+                ring.sumInPlace(a);
+                return a;
+            }
+        });
+        for (float[] r : results) assertArrayEquals(new float[] {1f, 0f, 15f}, r);
+    }
+
+    @Test
+    void executorAddressesGiveTheirHost() {
+        assertEquals("localhost", SparkRing.host("localhost:33193"));
+        assertEquals("10.0.0.7", SparkRing.host("10.0.0.7:4040"));
+        assertEquals("fe80::1", SparkRing.host("[fe80::1]:4040"));
+        assertEquals("worker-3", SparkRing.host("worker-3"));
+    }
+
+    @Test
     void broadcastGivesEveryRankTheRootsArray() {
         List<float[]> results = SparkBarrier.run(sc, List.of(0, 1), (Integer i, org.apache.spark.BarrierTaskContext ctx) -> {
             SparkAllReduce all = SparkAllReduce.of(ctx, 7);
