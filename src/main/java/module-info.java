@@ -36,4 +36,7 @@ module dev.sluice {
 
     // picocli reads the command classes reflectively
     opens dev.sluice.cli to info.picocli;
+
+    // where a sweep's configs run besides this JVM: the sluice-spark artifact provides one (on the class path)
+    uses dev.sluice.experiments.sweep.SweepBackend;
 }

@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "sluice 0.1.0",
         description = "Sluice: an autodiff tensor engine that decides where gradients flow and what a model keeps.",
-        subcommands = {TrainCommand.class, GenerateCommand.class, FinetuneCommand.class, RoutingCommand.class, UndoCommand.class, RecontextCommand.class, GraphCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, GenerateCommand.class, FinetuneCommand.class, RoutingCommand.class, UndoCommand.class, RecontextCommand.class, SweepCommand.class, GraphCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a user error. */
     static final int USER_ERROR = 2;

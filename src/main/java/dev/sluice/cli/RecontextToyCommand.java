@@ -31,6 +31,9 @@ final class RecontextToyCommand extends CliCommand {
     @Option(names = "--grpo-lr", description = "GRPO Adam learning rate (default: ${DEFAULT-VALUE}).")
     double grpoLr = ToyReproduction.Config.defaults().grpoLr();
 
+    @Option(names = "--quick", description = "A smoke-sized budget (the prior trained 600 steps instead of 3000): seconds, not the note's numbers.")
+    boolean quick;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON (default: ${DEFAULT-VALUE}, in the current directory).")
     Path out = Path.of("results.json");
 
@@ -60,6 +63,7 @@ final class RecontextToyCommand extends CliCommand {
         var d = ToyReproduction.Config.defaults();
         var cfg = d.withSeed(seed).withTrainer(t).withBudget(d.priorSteps(), rounds, grpoSteps)
                 .withGrpo(grpoSteps, grpoEpochs, d.klCoef(), d.entropyCoef(), grpoLr);
+        if (quick) cfg = cfg.quick();
         o.printf(Locale.ROOT, "recontextualization toy, %s, seed %d%n", t.key(), seed);
         int every = t == Trainer.GRPO ? Math.max(1, grpoSteps / 4) : 1;
         var r = ToyReproduction.run(cfg, p -> {

@@ -16,4 +16,13 @@ public final class Flops {
      * @return the running total of 2·m·n·k over every product since start-up
      */
     public static long matmul() { return FlopCounter.matmulFlops(); }
+
+    /**
+     * Matrix-product FLOPs of the products the calling thread ran so far (a product split over Sluice's pool counts
+     * once, for the thread that called it). Unlike {@link #matmul()}, a reading is not disturbed by other threads
+     * training at the same time, e.g. several configs of a sweep run as tasks in one JVM.
+     *
+     * @return the running total of 2·m·n·k over every product this thread dispatched
+     */
+    public static long matmulOnThisThread() { return FlopCounter.matmulFlopsThisThread(); }
 }

@@ -96,6 +96,18 @@ class CliErrorsTest {
                 Arguments.of(List.of("routing", "oversight", "--oversight", "-0.1"), "sluice routing oversight: --oversight must be in (0, 1], got -0.1"),
                 Arguments.of(List.of("routing", "oversight", "--iterations", "0"), "sluice routing oversight: --iterations must be a positive integer, got 0"),
                 // undo arithmetic
+                Arguments.of(List.of("undo", "arithmetic", "--alpha", "0.3,0"), "sluice undo arithmetic: --alpha must be in (0, 1], got 0"),
+                // sweep
+                Arguments.of(List.of("sweep", "routing", "era"), "sluice sweep: no sweepable experiment 'routing-era'; have [undo-arithmetic, recontext-toy]"),
+                Arguments.of(List.of("sweep", "undo", "arithmetic", "--alpha", "1.5"), "sluice sweep: --alpha must be in (0, 1], got 1.5"),
+                Arguments.of(List.of("sweep", "recontext", "toy", "--rounds", "0"), "sluice sweep: --rounds must be a positive integer, got 0"),
+                Arguments.of(List.of("sweep", "recontext", "toy", "--alpha", "0.5"), "sluice sweep: --alpha: recontext toy has no such parameter (it has [rounds])"),
+                Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "3-1"), "sluice sweep: --seeds: bad range '3-1'"),
+                Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "1,x"), "sluice sweep: --seeds: 'x' is not a seed or a range like 0-7"),
+                Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "0-2,1"), "sluice sweep: --seeds: a seed is listed twice in '0-2,1'"),
+                Arguments.of(List.of("sweep", "undo", "arithmetic", "--master", "local[2]"),
+                        "sluice sweep: no 'spark' sweep backend on the class path (found: local): the Spark backend is the sluice-spark "
+                                + "artifact, with Spark on the class path (./sluice sweep ... --master M sets that up)"),
                 Arguments.of(List.of("undo", "arithmetic", "--modulus", "1"), "sluice undo arithmetic: --modulus must be between 5 and 1000, got 1"),
                 Arguments.of(List.of("undo", "arithmetic", "--model", "rnn"), "sluice undo arithmetic: --model must be one of mlp, gpt, got 'rnn'"),
                 // undo language

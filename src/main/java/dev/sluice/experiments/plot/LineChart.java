@@ -67,7 +67,8 @@ public final class LineChart {
             g.drawLine(left, y, left + w, y);
             g.setColor(Color.BLACK);
             Png.text(g, String.format(Locale.ROOT, "%.2f", yMin + (yMax - yMin) * i / 5), 20, y + 4, 11);
-            Png.text(g, String.format(Locale.ROOT, "%.0f", xMax * i / 5), x - 8, top + h + 18, 11);
+            // small x ranges (a swept fraction such as UNDO's alpha) need decimals: 0.2, 0.4, ... not 0, 0, ..., 1
+            Png.text(g, String.format(Locale.ROOT, xMax < 5 ? "%.2f" : "%.0f", xMax * i / 5), x - 8, top + h + 18, 11);
         }
         g.drawLine(left, top, left, top + h);
         g.drawLine(left, top + h, left + w, top + h);

@@ -60,6 +60,9 @@ public final class ToyReproduction {
 
         public Config withTrainer(Trainer t) { return new Config(seed, t, priorSteps, priorExamples, priorBatch, priorLr, hackPrior, rounds, samples, sftSteps, lr, grpoSteps, grpoGroup, grpoEpochs, clipEps, klCoef, entropyCoef, grpoLr); }
 
+        /** A smoke-sized budget: the prior trained 600 steps instead of 3000 (seconds per run; for trying a sweep). */
+        public Config quick() { return withBudget(600, rounds, grpoSteps); }
+
         /** Shorter phases (for CI). */
         public Config withBudget(int priorSteps, int rounds, int grpoSteps) { return new Config(seed, trainer, priorSteps, priorExamples, priorBatch, priorLr, hackPrior, rounds, samples, sftSteps, lr, grpoSteps, grpoGroup, grpoEpochs, clipEps, klCoef, entropyCoef, grpoLr); }
 
@@ -125,7 +128,14 @@ public final class ToyReproduction {
             }
             m.put("pairs", ps);
             List<Object> cs = new ArrayList<>();
-            for (Criterion c : criteria()) cs.add(Map.of("name", c.name(), "value", c.value(), "bound", c.bound(), "pass", c.pass()));
+            for (Criterion c : criteria()) {
+                Map<String, Object> cm = new LinkedHashMap<>();   // not Map.of: its order changes between JVMs
+                cm.put("name", c.name());
+                cm.put("value", c.value());
+                cm.put("bound", c.bound());
+                cm.put("pass", c.pass());
+                cs.add(cm);
+            }
             m.put("criteria", cs);
             m.put("seconds", seconds);
             return m;
