@@ -17,17 +17,11 @@ jar="target/sluice-$version.jar"
 home_repo="${MAVEN_LOCAL_REPO:-$HOME/.m2/repository}"
 repo="$root/target/spark-m2"
 rm -rf "$repo"
-mkdir -p "$repo/dev" "$home_repo"
+mkdir -p "$home_repo"
 # Spark's first download lands in the usual repository too: create its top-level folders there before linking
 for group in org com io net javax jakarta; do mkdir -p "$home_repo/$group"; done
-for entry in "$home_repo"/*; do
-  [[ $(basename "$entry") == dev ]] || ln -s "$entry" "$repo/"
-done
-if [[ -d $home_repo/dev ]]; then
-  for entry in "$home_repo"/dev/*; do
-    [[ $(basename "$entry") == sluice ]] || ln -s "$entry" "$repo/dev/"
-  done
-fi
+source "$root/src/it/throwaway-repo.sh"
+link_throwaway_repo "$home_repo" "$repo"
 mvn_c=(mvn -B --no-transfer-progress -Dstyle.color=never "-Dmaven.repo.local=$repo")
 "${mvn_c[@]}" -q install:install-file "-Dfile=$jar" -DpomFile=pom.xml
 status=0

@@ -19,15 +19,8 @@ mkdir -p "$work"
 # downloaded twice; dev/sluice is a real folder, so the consumers can only find the jar installed here.
 home_repo="${MAVEN_LOCAL_REPO:-$HOME/.m2/repository}"
 repo="$work/m2"
-mkdir -p "$repo/dev"
-for entry in "$home_repo"/*; do
-  [[ $(basename "$entry") == dev ]] || ln -s "$entry" "$repo/"
-done
-if [[ -d $home_repo/dev ]]; then
-  for entry in "$home_repo"/dev/*; do
-    [[ $(basename "$entry") == sluice ]] || ln -s "$entry" "$repo/dev/"
-  done
-fi
+source "$root/src/it/throwaway-repo.sh"
+link_throwaway_repo "$home_repo" "$repo"
 mvn_c=(mvn -B -q --no-transfer-progress -Dstyle.color=never "-Dmaven.repo.local=$repo")
 "${mvn_c[@]}" install:install-file "-Dfile=$jar" -DpomFile=pom.xml \
   "-Dsources=target/sluice-$version-sources.jar" "-Djavadoc=target/sluice-$version-javadoc.jar"

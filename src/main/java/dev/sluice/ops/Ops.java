@@ -33,26 +33,22 @@ final class Ops {
     static boolean fusedCrossEntropy(Tensor t) { return Boolean.getBoolean("sluice.fused") || backend(t).prefersFusedCrossEntropy(); }
 
     /** A new zero-filled contiguous tensor. */
-    static Tensor empty(DType dtype, Device device, int... shape) {
-        for (int s : shape) {
-            if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
-        }
-        int n = View.numel(shape);
-        if (Trace.on) Trace.allocated((long) n * dtype.itemSize());
-        return wrap(View.contiguous(Backends.of(device).allocate(dtype, n), shape.clone()));
-    }
+    static Tensor empty(DType dtype, Device device, int... shape) { return allocate(dtype, device, shape, true); }
 
     /**
      * A new tensor whose contents are unspecified (see {@code Backend.allocateForOverwrite}): only for an op's output
      * that its kernel writes in full before anything reads it.
      */
-    static Tensor emptyForOverwrite(DType dtype, Device device, int... shape) {
+    static Tensor emptyForOverwrite(DType dtype, Device device, int... shape) { return allocate(dtype, device, shape, false); }
+
+    private static Tensor allocate(DType dtype, Device device, int[] shape, boolean zeroed) {
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
         }
         int n = View.numel(shape);
         if (Trace.on) Trace.allocated((long) n * dtype.itemSize());
-        return wrap(View.contiguous(Backends.of(device).allocateForOverwrite(dtype, n), shape.clone()));
+        Backend backend = Backends.of(device);
+        return wrap(View.contiguous(zeroed ? backend.allocate(dtype, n) : backend.allocateForOverwrite(dtype, n), shape.clone()));
     }
 
     /** As {@link #emptyForOverwrite}, shaped, typed and placed like t. */
