@@ -3,7 +3,10 @@ package dev.sluice.io;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 
 /** Serialises Java values to JSON text; see {@link Json} for the accepted types. */
 final class JsonWriter {
@@ -83,20 +86,33 @@ final class JsonWriter {
         }
     }
 
+    /**
+     * An object's members in the map's own order when it has one (a {@link SequencedMap}: LinkedHashMap, TreeMap),
+     * else sorted by key: {@code Map.of} and HashMap iterate in an order salted per JVM, and a results file must have
+     * the same bytes whichever JVM wrote it (a sweep compares a row run on an executor with the same config run alone).
+     */
     private void object(Map<?, ?> m, int depth) {
-        out.append('{');
-        boolean first = true;
+        List<Map.Entry<String, Object>> members = new ArrayList<>(m.size());
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
                 throw new IllegalArgumentException("JSON object keys must be strings, got " + e.getKey());
             }
+            members.add(Map.entry(key, e.getValue() == null ? NULL : (Object) e.getValue()));
+        }
+        if (!(m instanceof SequencedMap<?, ?>)) members.sort(Map.Entry.comparingByKey());
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, Object> e : members) {
             first = separator(first, depth + 1);
-            string(key);
+            string(e.getKey());
             out.append(pretty ? ": " : ":");
-            value(e.getValue(), depth + 1);
+            value(e.getValue() == NULL ? null : e.getValue(), depth + 1);
         }
         close(first, depth, '}');
     }
+
+    /** Stands for a null member value: {@link Map#entry} refuses null. */
+    private static final Object NULL = new Object();
 
     /** Writes the comma (and newline when pretty) before an element; returns false, the new "first" flag. */
     private boolean separator(boolean first, int depth) {

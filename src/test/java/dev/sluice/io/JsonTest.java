@@ -25,6 +25,18 @@ class JsonTest {
     }
 
     @Test
+    void mapsWithoutAnOrderAreWrittenSortedByKeySoEveryJvmWritesTheSameBytes() {
+        // Map.of's iteration order is salted per JVM; ten keys make an accidental sorted order unlikely
+        Map<String, Object> unordered = Map.of("k7", 7, "k2", 2, "k9", 9, "k0", 0, "k5", 5, "k1", 1, "k8", 8, "k3", 3,
+                "k6", 6, "k4", 4);
+        assertEquals("{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9}",
+                Json.write(unordered));
+        java.util.HashMap<String, Object> hash = new java.util.HashMap<>(Map.of("b", 1, "a", java.util.Collections.singletonMap("y", null)));
+        assertEquals("{\"a\":{\"y\":null},\"b\":1}", Json.write(hash));
+        assertThrows(IllegalArgumentException.class, () -> Json.write(Map.of(1, "one")));
+    }
+
+    @Test
     void escapesLikeSerdeJson() {
         assertEquals("\"q\\\"b\\\\n\\nt\\t\\u0001/é\"", Json.write("q\"b\\n\nt\t\u0001/é"));
     }
