@@ -130,7 +130,7 @@ public record FashionMnistDataParallel(String dataDir, int trainLimit, int[] hid
 
     static float[] flatten(MLP model) {
         int total = 0;
-        for (Tensor p : model.parameters()) total += (int) p.numel();
+        for (Tensor p : model.parameters()) total += p.numel();
         float[] out = new float[total];
         int at = 0;
         for (Tensor p : model.parameters()) {
