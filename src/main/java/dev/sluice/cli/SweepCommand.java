@@ -75,6 +75,11 @@ final class SweepCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        if (master != null && !SPARK_MASTER.matcher(master).matches()) {
+            // Spark itself would log a stack trace and fail inside its context's constructor
+            throw new UserError("--master: '" + master + "' is not a Spark master URL (local, local[N], local[N,F], "
+                    + "local-cluster[N,C,M], spark://HOST:PORT, yarn, k8s://URL)");
+        }
         try {
             backend = Sweep.backend(master == null ? "local" : "spark");
         } catch (IllegalStateException e) {
@@ -86,6 +91,10 @@ final class SweepCommand extends CliCommand {
         Check.writableOut("--out (markdown)", markdown);
         Check.writableOut("--out (figure)", figure);
     }
+
+    /** The master URL forms Spark 4.2 accepts (SparkContext.createTaskScheduler), by shape only. */
+    private static final java.util.regex.Pattern SPARK_MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\d+|\\*)(,\\d+)?])?|local-cluster\\[\\d+,\\d+,\\d+]|spark://\\S+|yarn|k8s://\\S+");
 
     private static String base(Path out) {
         String n = out.getFileName().toString();

@@ -3,6 +3,7 @@ package dev.sluice.io;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ final class JsonWriter {
             if (!(e.getKey() instanceof String key)) {
                 throw new IllegalArgumentException("JSON object keys must be strings, got " + e.getKey());
             }
-            members.add(Map.entry(key, e.getValue() == null ? NULL : (Object) e.getValue()));
+            members.add(new AbstractMap.SimpleImmutableEntry<>(key, e.getValue()));
         }
         if (!(m instanceof SequencedMap<?, ?>)) members.sort(Map.Entry.comparingByKey());
         out.append('{');
@@ -106,13 +107,10 @@ final class JsonWriter {
             first = separator(first, depth + 1);
             string(e.getKey());
             out.append(pretty ? ": " : ":");
-            value(e.getValue() == NULL ? null : e.getValue(), depth + 1);
+            value(e.getValue(), depth + 1);
         }
         close(first, depth, '}');
     }
-
-    /** Stands for a null member value: {@link Map#entry} refuses null. */
-    private static final Object NULL = new Object();
 
     /** Writes the comma (and newline when pretty) before an element; returns false, the new "first" flag. */
     private boolean separator(boolean first, int depth) {

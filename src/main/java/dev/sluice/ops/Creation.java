@@ -46,8 +46,9 @@ public final class Creation {
     /** A tensor of the given shape filled with value. */
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
         Ops.requireRepresentable("full", value, dtype);
-        Tensor t = Ops.empty(dtype, device, shape);
-        if (value != 0) Ops.backend(t).fill(Ops.view(t), value);
+        if (value == 0) return Ops.empty(dtype, device, shape);
+        Tensor t = Ops.emptyForOverwrite(dtype, device, shape); // the fill writes every element
+        Ops.backend(t).fill(Ops.view(t), value);
         return t;
     }
 

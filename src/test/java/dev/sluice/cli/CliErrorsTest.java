@@ -105,6 +105,8 @@ class CliErrorsTest {
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "3-1"), "sluice sweep: --seeds: bad range '3-1'"),
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "1,x"), "sluice sweep: --seeds: 'x' is not a seed or a range like 0-7"),
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--seeds", "0-2,1"), "sluice sweep: --seeds: a seed is listed twice in '0-2,1'"),
+                Arguments.of(List.of("sweep", "undo", "arithmetic", "--master", "bogus"), "sluice sweep: --master: 'bogus' is not a "
+                        + "Spark master URL (local, local[N], local[N,F], local-cluster[N,C,M], spark://HOST:PORT, yarn, k8s://URL)"),
                 Arguments.of(List.of("sweep", "undo", "arithmetic", "--master", "local[2]"),
                         "sluice sweep: no 'spark' sweep backend on the class path (found: local): the Spark backend is the sluice-spark "
                                 + "artifact, with Spark on the class path (./sluice sweep ... --master M sets that up)"),
