@@ -82,6 +82,18 @@ public interface Backend {
      */
     void matmul(View a, View b, View out, boolean accumulate, Epilogue epilogue);
 
+    /**
+     * out[m, n] = a[m, k]·b[k, n] + bias[n] (the bias added to every row), then {@code epilogue}: a linear layer.
+     * Same bits as copying the bias into every row of out and accumulating the product onto it, which is what this
+     * default does; a backend may add the bias to each output tile while it is in cache instead (no separate pass).
+     */
+    default void matmulBias(View a, View b, View bias, View out, Epilogue epilogue) {
+        int[] shape = out.shape();
+        View rows = new View(bias.storage(), shape.clone(), new int[] {0, bias.strides()[0]}, bias.offset());
+        copy(rows, out);
+        matmul(a, b, out, true, epilogue);
+    }
+
     /** Softmax (or log-softmax) over the last dimension, numerically stable. */
     void softmax(View x, View out, boolean log);
 

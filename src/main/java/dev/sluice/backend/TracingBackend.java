@@ -80,6 +80,12 @@ public final class TracingBackend implements Backend {
         run(name, out.dtype(), () -> inner.matmul(a, b, out, accumulate, epilogue));
     }
 
+    @Override
+    public void matmulBias(View a, View b, View bias, View out, Epilogue epilogue) {
+        String name = epilogue == Epilogue.NONE ? "matmul+bias" : "matmul+bias+" + epilogue.name().toLowerCase(java.util.Locale.ROOT);
+        run(name, out.dtype(), () -> inner.matmulBias(a, b, bias, out, epilogue));
+    }
+
     @Override public void softmax(View x, View out, boolean log) { run(log ? "log_softmax" : "softmax", out.dtype(), () -> inner.softmax(x, out, log)); }
 
     @Override

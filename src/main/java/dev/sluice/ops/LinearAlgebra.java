@@ -60,8 +60,8 @@ public final class LinearAlgebra {
 
     /**
      * A linear layer, {@code x·weightᵀ + bias}, as one op: x [..., in], weight [out, in], bias [out] or null →
-     * [..., out]. The output is first filled with the bias rows and the product is accumulated onto it by the GEMM,
-     * so the bias costs no separate pass over the output (and no second output-sized tensor). Backward:
+     * [..., out]. The GEMM adds the bias to each output tile while it is in cache ({@code Backend.matmulBias}), so
+     * the bias costs no separate pass over the output (and no second output-sized tensor). Backward:
      * dx = g·weight, dweight = gᵀ·x (one GEMM over all rows, in weight's own layout), dbias = Σ_rows g.
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return linear("linear", x, weight, bias, Epilogue.NONE); }
@@ -96,11 +96,11 @@ public final class LinearAlgebra {
         int in = weight.size(1), outFeatures = weight.size(0);
         Tensor x2 = x.dim() == 2 ? x : x.reshape(-1, in);
         int rows = x2.size(0);
-        Tensor out = Ops.emptyForOverwrite(dt, x.device(), rows, outFeatures); // the bias copy or the product writes it all
+        Tensor out = Ops.emptyForOverwrite(dt, x.device(), rows, outFeatures); // the product (+ bias) writes it all
         Backend be = Ops.backend(x);
-        if (bias != null) be.copy(Broadcast.expandView(Ops.view(bias), new int[] {rows, outFeatures}), Ops.view(out));
         dev.sluice.internal.FlopCounter.matmul(1, rows, outFeatures, in);
-        be.matmul(Ops.view(x2), Ops.view(weight.t()), Ops.view(out), bias != null, epilogue);
+        if (bias != null) be.matmulBias(Ops.view(x2), Ops.view(weight.t()), Ops.view(bias), Ops.view(out), epilogue);
+        else be.matmul(Ops.view(x2), Ops.view(weight.t()), Ops.view(out), false, epilogue);
         boolean gx = x2.requiresGrad(), gw = weight.requiresGrad(), gb = bias != null && bias.requiresGrad();
         boolean relu = epilogue == Epilogue.RELU;
         // the ReLU variant also saves its output (slot 2), whose sign is the ReLU's derivative

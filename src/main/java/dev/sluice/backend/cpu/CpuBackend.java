@@ -115,6 +115,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmulBias(View a, View b, View bias, View out, Epilogue epilogue) {
+        if (!CpuMatmul.matmulBias(f32(), a, b, bias, out, epilogue)) Backend.super.matmulBias(a, b, bias, out, epilogue);
+    }
+
+    @Override
     public void softmax(View x, View out, boolean log) { CpuNorms.softmax(f32(), x, out, log); }
 
     @Override

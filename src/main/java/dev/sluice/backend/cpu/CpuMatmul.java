@@ -60,6 +60,22 @@ final class CpuMatmul {
         });
     }
 
+    /**
+     * out[m, n] = a·b + bias[n] on every row, then the epilogue, for a float32 2-D product with a row-contiguous
+     * output and a contiguous bias; the bias is added to each output tile in cache by the kernel
+     * ({@link Float32Kernels#gemmBias}). Returns false (and does nothing) for anything else, which the caller then
+     * computes as a bias copy plus an accumulating product (the same bits).
+     */
+    static boolean matmulBias(Float32Kernels k, View a, View b, View bias, View out, Epilogue epilogue) {
+        if (out.dtype() != DType.FLOAT32 || out.rank() != 2 || bias.rank() != 1 || bias.strides()[0] != 1) return false;
+        int m = out.shape()[0], n = out.shape()[1], kk = a.shape()[1];
+        if (out.strides()[1] != 1 && n > 1) return false;
+        k.gemmBias(m, n, kk, CpuBackend.st(a).f32, a.offset(), a.strides()[0], a.strides()[1], CpuBackend.st(b).f32,
+                b.offset(), b.strides()[0], b.strides()[1], CpuBackend.st(bias).f32, bias.offset(), CpuBackend.st(out).f32,
+                out.offset(), out.strides()[0], epilogue);
+        return true;
+    }
+
     /** Start offset of the matrix at every batch index of a view, in row-major batch order (stride 0 broadcasts). */
     private static int[] batchOffsets(View v, int[] batchShape) {
         int batches = View.numel(batchShape);

@@ -56,6 +56,17 @@ public interface Float32Kernels {
     void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
               float[] c, int cOff, int cRs, boolean accumulate, Epilogue epilogue);
 
+    /**
+     * C = A·B + bias, the bias (n floats from {@code bias[biasOff]}) added to every row, then {@code epilogue}: a
+     * linear layer. Same bits as filling C's rows with the bias and accumulating the product onto them, which is what
+     * this reference does; the fast kernel adds the bias to each tile of C while it is in cache instead.
+     */
+    default void gemmBias(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
+                          int bCs, float[] bias, int biasOff, float[] c, int cOff, int cRs, Epilogue epilogue) {
+        for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * cRs, n);
+        gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, true, epilogue);
+    }
+
     /** Row-wise softmax (or log-softmax) of rows×cols contiguous x into out; numerically stable (max-subtracted). */
     void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log);
 

@@ -147,6 +147,14 @@ final class VectorFloat32Kernels implements Float32Kernels {
         VectorGemm.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, epilogue == Epilogue.RELU);
     }
 
+    // gemmBias: A[m×k] · B[k×n] + bias[n] on every row -> C[m×n] (row stride cRs)
+    @Override
+    public void gemmBias(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
+                         int bCs, float[] bias, int biasOff, float[] c, int cOff, int cRs, Epilogue epilogue) {
+        VectorGemm.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, bias, biasOff, c, cOff, cRs, false,
+                epilogue == Epilogue.RELU);
+    }
+
     // softmaxRows: x[rows×cols] -> out[rows×cols]
     @Override
     public void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, boolean log) {

@@ -91,7 +91,28 @@ final class VectorGemm {
      */
     static void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                      float[] c, int cOff, int cRs, boolean accumulate, boolean relu) {
+        gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, null, 0, c, cOff, cRs, accumulate, relu);
+    }
+
+    /**
+     * As the gemm above, with {@code bias} (not null: C is replaced, never accumulated) C = A·B + bias[biasOff + j]
+     * on every row, then the ReLU. The bias is added to each micro-tile of the first k block right after the
+     * micro-kernel stored it, while it is in L1: no pass over C in memory to fill it with the bias first, and every
+     * tile of C takes the kernel's direct store instead of a scratch tile added onto C. Same bits as filling C with
+     * the bias rows and accumulating: bias + s₁ equals s₁ + bias exactly, and later k blocks add to it as before.
+     */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                     float[] bias, int biasOff, float[] c, int cOff, int cRs, boolean accumulate, boolean relu) {
         if (m <= 0 || n <= 0) return;
+        if (bias != null && accumulate) {
+            throw new IllegalArgumentException("gemm: a bias replaces C; it cannot be combined with accumulate");
+        }
+        if (bias != null && (k <= 0 || VectorGemv.applies(m, k, aCs, bRs))) {
+            // a lone row (or nothing to sum): the bias rows first, then the product added onto them
+            for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * cRs, n);
+            accumulate = true;
+            bias = null;
+        }
         if (k <= 0) {
             for (int i = 0; i < m; i++) {
                 int row = cOff + i * cRs;
@@ -109,10 +130,11 @@ final class VectorGemm {
         int kcBlock = depthBlock(m, n, k);
         boolean aInPlace = readsAInPlace(aCs, n);
         if (threads > 1) {
-            new SharedJob(m, n, k, kcBlock, aInPlace, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu,
-                    threads).run();
+            new SharedJob(m, n, k, kcBlock, aInPlace, a, aOff, aRs, aCs, b, bOff, bRs, bCs, bias, biasOff, c, cOff, cRs,
+                    accumulate, relu, threads).run();
         } else {
-            blocked(0, m, 0, n, k, kcBlock, aInPlace, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate, relu);
+            blocked(0, m, 0, n, k, kcBlock, aInPlace, a, aOff, aRs, aCs, b, bOff, bRs, bCs, bias, biasOff, c, cOff, cRs,
+                    accumulate, relu);
         }
     }
 
@@ -147,8 +169,8 @@ final class VectorGemm {
 
     /** The blocked loop nest over rows [i0, i1) and columns [j0, j1) of C, on the calling thread. */
     private static void blocked(int i0, int i1, int j0, int j1, int k, int kcBlock, boolean aInPlace, float[] a,
-                                int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs, float[] c, int cOff,
-                                int cRs, boolean accumulate, boolean relu) {
+                                int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs, float[] bias,
+                                int biasOff, float[] c, int cOff, int cRs, boolean accumulate, boolean relu) {
         Buffers buf = BUFFERS.get();
         int mcBlock = rowBlock(kcBlock);
         int kcMax = Math.min(kcBlock, k), ncMax = Math.min(NC, roundUp(j1 - j0, NR));
@@ -164,8 +186,8 @@ final class VectorGemm {
                 for (int ic = i0; ic < i1; ic += mcBlock) {
                     int mc = Math.min(mcBlock, i1 - ic);
                     prepareA(aInPlace, a, aOff, aRs, aCs, ic, mc, pc, kc, buf.a);
-                    macro(aInPlace, a, aOff, aRs, buf.a, bp, pc, kc, ic, mc, jc, 0, nc, c, cOff, cRs, add,
-                            relu && pc + kc == k, buf.tile);
+                    macro(aInPlace, a, aOff, aRs, buf.a, bp, pc, kc, ic, mc, jc, 0, nc, pc == 0 ? bias : null, biasOff,
+                            c, cOff, cRs, add, relu && pc + kc == k, buf.tile);
                 }
             }
         }
@@ -201,7 +223,8 @@ final class VectorGemm {
     private static final class SharedJob {
         final boolean aInPlace;
         final int m, n, k, kcBlock, aOff, aRs, aCs, bOff, bRs, bCs, cOff, cRs;
-        final float[] a, b, c;
+        final float[] a, b, c, bias;
+        final int biasOff;
         final boolean accumulate, relu;
         final int threads, colBlocks, kBlocks, mcItem, rowChunks;
         /** phaseStart[φ] = index of the first item of phase φ; phase 2q packs block q, phase 2q+1 computes it. */
@@ -214,10 +237,12 @@ final class VectorGemm {
         volatile Throwable failure;
 
         SharedJob(int m, int n, int k, int kcBlock, boolean aInPlace, float[] a, int aOff, int aRs, int aCs, float[] b,
-                  int bOff, int bRs, int bCs, float[] c, int cOff, int cRs, boolean accumulate, boolean relu, int threads) {
+                  int bOff, int bRs, int bCs, float[] bias, int biasOff, float[] c, int cOff, int cRs, boolean accumulate,
+                  boolean relu, int threads) {
             this.m = m; this.n = n; this.k = k; this.kcBlock = kcBlock; this.aInPlace = aInPlace;
             this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
             this.b = b; this.bOff = bOff; this.bRs = bRs; this.bCs = bCs; this.c = c; this.cOff = cOff; this.cRs = cRs;
+            this.bias = bias; this.biasOff = biasOff;
             this.accumulate = accumulate; this.relu = relu; this.threads = threads;
             colBlocks = (n + NC - 1) / NC;
             kBlocks = (k + kcBlock - 1) / kcBlock;
@@ -296,8 +321,8 @@ final class VectorGemm {
                             packedRows = rc;
                         }
                         macro(aInPlace, a, aOff, aRs, buf.a, bp, pc, kc, ic, mc, jc + j0, j0,
-                                Math.min(colChunk[jb], nc - j0), c, cOff, cRs, accumulate || pc > 0, relu && pc + kc == k,
-                                buf.tile);
+                                Math.min(colChunk[jb], nc - j0), pc == 0 ? bias : null, biasOff, c, cOff, cRs,
+                                accumulate || pc > 0, relu && pc + kc == k, buf.tile);
                     }
                     done.incrementAndGet();
                 }
@@ -321,12 +346,13 @@ final class VectorGemm {
     /**
      * The tiles of rows [ic, ic+mc) of C times columns [jr0, jr0 + ncw) of one packed B block (kc×nc at bp, C columns
      * start at jcCol - jr0): C (= or +=) A·B, then ReLU'd when {@code relu} (only for the last k block: earlier blocks
-     * hold partial sums). A's rows are read in place when {@code inPlace} (the partial last strip from {@code ap},
-     * where {@link #prepareA} packed it), else from the packed block in {@code ap}.
+     * hold partial sums), with {@code bias} (not null only for the first k block) added to each stored tile. A's rows
+     * are read in place when {@code inPlace} (the partial last strip from {@code ap}, where {@link #prepareA} packed
+     * it), else from the packed block in {@code ap}.
      */
     private static void macro(boolean inPlace, float[] a, int aOff, int aRs, float[] ap, float[] bp, int pc, int kc,
-                              int ic, int mc, int jcCol, int jr0, int ncw, float[] c, int cOff, int cRs, boolean add,
-                              boolean relu, float[] tile) {
+                              int ic, int mc, int jcCol, int jr0, int ncw, float[] bias, int biasOff, float[] c, int cOff,
+                              int cRs, boolean add, boolean relu, float[] tile) {
         for (int jr = 0; jr < ncw; jr += NR) {
             int nr = Math.min(NR, ncw - jr);
             int bIdx = (jr0 + jr) * kc; // strip (jr0+jr)/NR starts at that strip index · NR·kc
@@ -343,6 +369,7 @@ final class VectorGemm {
                     GemmMicroKernels.packed(kc, ap, inPlace ? 0 : ir * kc, bp, bIdx, out, outIdx, outRs);
                 }
                 if (!direct) storeTile(tile, c, cIdx, cRs, mr, nr, add);
+                if (bias != null) biasTile(bias, biasOff + jcCol + jr, c, cIdx, cRs, mr, nr);
                 if (relu) reluTile(c, cIdx, cRs, mr, nr);
             }
         }
@@ -363,6 +390,17 @@ final class VectorGemm {
                 FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, tile, t + j)).intoArray(c, row + j);
             }
             for (; j < nr; j++) c[row + j] += tile[t + j];
+        }
+    }
+
+    /** Adds bias[bIdx + j] to column j of one just-stored mr×nr tile of C, still in L1: C = s + bias. */
+    private static void biasTile(float[] bias, int bIdx, float[] c, int cIdx, int cRs, int mr, int nr) {
+        for (int r = 0; r < mr; r++) {
+            int row = cIdx + r * cRs, j = 0;
+            for (; j + V <= nr; j += V) {
+                FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, bias, bIdx + j)).intoArray(c, row + j);
+            }
+            for (; j < nr; j++) c[row + j] += bias[bIdx + j];
         }
     }
 

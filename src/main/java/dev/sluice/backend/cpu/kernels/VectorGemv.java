@@ -2,7 +2,6 @@ package dev.sluice.backend.cpu.kernels;
 
 import dev.sluice.backend.cpu.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -58,8 +57,9 @@ final class VectorGemv {
             s2 = x.fma(FloatVector.fromArray(S, b, r2 + p), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, r3 + p), s3);
         }
-        float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-        float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+        // lanes summed in RowOps' fixed order: reduceLanes(ADD) may add in any order, and interpreted and compiled
+        // code did differ, so the same product gave different bits before and after the JIT compiled this method
+        float t0 = RowOps.sumLanes(s0), t1 = RowOps.sumLanes(s1), t2 = RowOps.sumLanes(s2), t3 = RowOps.sumLanes(s3);
         for (; p < k; p++) {
             float x = a[aOff + p];
             t0 = Math.fma(x, b[r0 + p], t0);
@@ -77,7 +77,7 @@ final class VectorGemv {
         FloatVector s = FloatVector.zero(S);
         int bound = S.loopBound(k), p = 0;
         for (; p < bound; p += V) s = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, row + p), s);
-        float t = s.reduceLanes(VectorOperators.ADD);
+        float t = RowOps.sumLanes(s);
         for (; p < k; p++) t = Math.fma(a[aOff + p], b[row + p], t);
         return t;
     }

@@ -4,6 +4,7 @@ import dev.sluice.backend.Epilogue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -432,6 +433,71 @@ class Float32KernelsAgreementTest {
                 for (int i = 0; i < c1.length; i++) assertEquals(c1[i], c2[i], 1e-5 * Math.max(1, kk), "gemm+relu ref vs vector at " + i);
             }
         }
+    }
+
+    @Test
+    void gemvSumsItsLanesInAFixedOrder() {
+        // a lone row times Bᵀ (generation with a KV cache) takes the gemv path: per output, V lane-wise fma chains,
+        // the lanes summed pairwise (lane i + lane i ^ V/2, then ^ V/4, ...), then the tail in order. It used
+        // reduceLanes(ADD), whose order is unspecified and differed between interpreted and compiled code (the same
+        // product gave other bits once the JIT had compiled it); this pins the order, whatever the JIT state
+        int v = VectorGemm.NR / 2;
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int[] s : new int[][] {{9, 4 * v + 3}, {40, 128}, {5, 2 * v}}) {
+            int n = s[0], k = s[1];
+            assertTrue(VectorGemv.applies(1, k, 1, 1), "1×" + n + "×" + k + " takes the gemv path");
+            float[] a = random(rnd, k, -1, 1), b = random(rnd, n * k, -1, 1), c = new float[n];
+            vec.gemm(1, n, k, a, 0, k, 1, b, 0, 1, k, c, 0, n, false);
+            for (int j = 0; j < n; j++) {
+                float[] lanes = new float[v];
+                int bound = k / v * v;
+                for (int p = 0; p < bound; p++) lanes[p % v] = Math.fma(a[p], b[j * k + p], lanes[p % v]);
+                for (int d = v / 2; d >= 1; d /= 2) {
+                    float[] next = new float[v];
+                    for (int i = 0; i < v; i++) next[i] = lanes[i] + lanes[i ^ d];
+                    lanes = next;
+                }
+                float want = lanes[0];
+                for (int p = bound; p < k; p++) want = Math.fma(a[p], b[j * k + p], want);
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(c[j]), "gemv 1×" + n + "×" + k + " at " + j);
+            }
+        }
+    }
+
+    @Test
+    void gemmBiasGivesTheBitsOfBiasRowsThenAccumulate() {
+        // the fast kernel adds the bias to each tile of the first k block in cache; that must equal, bit for bit, C
+        // filled with the bias rows and the product accumulated onto it (what a linear layer did before): awkward
+        // sizes, several k blocks, edge tiles, the lone-row (gemv) and k = 0 paths, the small, blocked and shared
+        // multi-threaded paths, every layout, with and without the ReLU, C rows padded (the padding stays untouched)
+        int kc = VectorGemm.KC;
+        int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {1, 40, 4 * VectorGemm.NR}, {13, 1, 7}, {7, 31, 13},
+                {6, 2 * VectorGemm.NR, 17}, {97, 33, 2 * kc + 3}, {150, 1100, 300}, {700, 40, 520}, {61, 257, kc},
+                {200, 2 * VectorGemm.NC + 5, 60}, {5, 9, 0}};
+        SplittableRandom rnd = new SplittableRandom(29);
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], kk = s[2], cRs = n + 5, biasOff = 2;
+            for (Layout layout : Layout.values()) {
+                boolean ta = layout == Layout.TN || layout == Layout.TT, tb = layout == Layout.NT || layout == Layout.TT;
+                int aRs = ta ? 1 : kk, aCs = ta ? m : 1, bRs = tb ? 1 : n, bCs = tb ? kk : 1;
+                float[] a = random(rnd, Math.max(1, m * kk), -1, 1), b = random(rnd, Math.max(1, kk * n), -1, 1);
+                float[] bias = random(rnd, biasOff + n, -1, 1);
+                for (Epilogue epilogue : Epilogue.values()) {
+                    float[] fused = random(rnd, m * cRs, -1, 1), plain = fused.clone(), ref = fused.clone();
+                    vec.gemmBias(m, n, kk, a, 0, aRs, aCs, b, 0, bRs, bCs, bias, biasOff, fused, 0, cRs, epilogue);
+                    for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, plain, i * cRs, n);
+                    vec.gemm(m, n, kk, a, 0, aRs, aCs, b, 0, bRs, bCs, plain, 0, cRs, true, epilogue);
+                    REF.gemmBias(m, n, kk, a, 0, aRs, aCs, b, 0, bRs, bCs, bias, biasOff, ref, 0, cRs, epilogue);
+                    String what = "gemm+bias " + m + "×" + n + "×" + kk + " " + layout + " " + epilogue;
+                    for (int i = 0; i < plain.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(fused[i]), what + " at " + i);
+                        assertEquals(ref[i], fused[i], 1e-5 * Math.max(1, kk), what + " ref vs vector at " + i);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> VectorGemm.gemm(2, 2, 2, new float[4], 0, 2, 1, new float[4],
+                0, 2, 1, new float[2], 0, new float[4], 0, 2, true, false), "a bias with accumulate is refused");
     }
 
     private static void checkGemm(SplittableRandom rnd, int m, int n, int k, Layout layout, boolean accumulate) {
