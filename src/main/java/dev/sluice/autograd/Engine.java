@@ -68,8 +68,14 @@ public final class Engine {
             if (grad != null) {
                 if (node.hasPreHooks()) memory.seenByHook(grad);
                 grad = node.runPreHooks(grad);
-                inputGrads = memory.apply(node, grad);   // the node's rule, printed when the op trace is on
-                check(node, inputGrads, anomaly);
+                RegionGradient region = node.next.length == 1 && node.next[0] != null ? node.regionGradient() : null;
+                Tensor summed = region == null ? null : memory.addRegion(node, region, pending.get(node.next[0]), grad);
+                if (summed != null) {
+                    pending.put(node.next[0], summed);   // a region view's gradient went straight into its input's sum
+                } else {
+                    inputGrads = memory.apply(node, grad);   // the node's rule, printed when the op trace is on
+                    check(node, inputGrads, anomaly);
+                }
                 if (!retainGraph) node.release();
             }
             for (int i = 0; i < node.next.length; i++) {

@@ -67,6 +67,9 @@ final class FunctionNode extends Node {
     boolean keepsNoGradients() { return sluiceRule; }
 
     @Override
+    RegionGradient regionGradient() { return !released && sluiceRule && fn instanceof RegionGradient r ? r : null; }
+
+    @Override
     void release() {
         released = true;
         saved = new Tensor[0];

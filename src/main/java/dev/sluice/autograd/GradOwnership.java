@@ -3,6 +3,7 @@ package dev.sluice.autograd;
 import dev.sluice.backend.Storage;
 import dev.sluice.backend.View;
 import dev.sluice.internal.Internals;
+import dev.sluice.internal.Trace;
 import dev.sluice.tensor.Tensor;
 
 import java.util.Arrays;
@@ -95,6 +96,24 @@ final class GradOwnership implements GradientMemory {
         if (owned.remove(b)) recycle(b);
         if (coversStorage(sum)) owned.add(sum);
         return sum;
+    }
+
+    /**
+     * A region view's gradient into its input's pending sum: added in place into the region of an owned pending
+     * gradient (the bits of the zero-padded sum, but for a −0 outside the region, which that sum turned into +0);
+     * otherwise the rule's zero-padded tensor, summed with the pending gradient as any two gradients are.
+     */
+    @Override
+    public Tensor addRegion(Node node, RegionGradient region, Tensor pending, Tensor grad) {
+        if (pending == null || !owns(pending) || pending.dtype() != grad.dtype()) {
+            Tensor padded = apply(node, grad)[0];
+            return pending == null ? padded : sum(pending, padded);
+        }
+        long[] mark = Trace.on ? Trace.beginBackward() : null;
+        region.regionOf(pending).add_(grad);
+        if (owned.remove(grad)) recycle(grad);
+        if (mark != null) Trace.endBackward(mark, node.name(), grad, new Tensor[] {pending});
+        return pending;
     }
 
     /** Leaf accumulation: an owned gradient becomes the leaf's grad without a copy when the leaf has none. */

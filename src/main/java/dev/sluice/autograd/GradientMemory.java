@@ -22,6 +22,18 @@ interface GradientMemory {
     /** A hook is about to see {@code grad}, and may keep it. */
     void seenByHook(Tensor grad);
 
+    /**
+     * Adds a region view's incoming gradient into its input's pending gradient, see {@link RegionGradient}; null when
+     * this memory does not (then the engine runs the node's rule as for any node).
+     *
+     * @param node the region view's node
+     * @param region its rule
+     * @param pending the input's gradient summed so far, or null
+     * @param grad the gradient arriving at the view's output
+     * @return the input's gradient summed so far, now including {@code grad}; or null, having done nothing
+     */
+    default Tensor addRegion(Node node, RegionGradient region, Tensor pending, Tensor grad) { return null; }
+
     /** New tensors for every gradient and every sum. */
     GradientMemory FRESH = new GradientMemory() {
         @Override public Tensor[] apply(Node node, Tensor grad) { return OpTrace.apply(node, grad); }

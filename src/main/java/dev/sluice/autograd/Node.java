@@ -46,6 +46,9 @@ public abstract class Node {
     /** Frees saved tensors after a backward without retain-graph. */
     void release() {}
 
+    /** The rule as a {@link RegionGradient} when this node is a region view's and has not been released, else null. */
+    RegionGradient regionGradient() { return null; }
+
     /** Registers a hook on the gradient arriving at this node (i.e. at the tensor it produced). */
     HookHandle addPreHook(GradHook hook) {
         synchronized (preHooks) {

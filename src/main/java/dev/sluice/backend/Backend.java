@@ -101,6 +101,21 @@ public interface Backend {
     void softmaxBackward(View y, View g, View out, boolean log);
 
     /**
+     * Softmax over the last dimension with the positions where the bool {@code mask} (broadcast to x's shape: stride 0
+     * allowed) is true taken as −∞: out = softmax(where(mask, −∞, x)), with exactly that composite's bits, in one
+     * pass and without the masked copy. Returns false, having done nothing, when this backend has no fused kernel for
+     * these operands; the op then runs the composite.
+     */
+    default boolean maskedSoftmax(View x, View mask, View out) { return false; }
+
+    /**
+     * Backward of {@link #maskedSoftmax} from its output y and the upstream gradient g: out = mask ? +0 :
+     * y·(g − Σ g·y), the bits of softmax's backward followed by the masked fill's. Returns false, having done nothing,
+     * when this backend has no fused kernel for these operands.
+     */
+    default boolean maskedSoftmaxBackward(View y, View g, View mask, View out) { return false; }
+
+    /**
      * Layer norm over the last dimension (biased variance); gamma and beta (shape [C]) may be null. mean and rstd have
      * one value per row (shape = x's leading dims).
      */

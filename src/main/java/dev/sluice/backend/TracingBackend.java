@@ -89,6 +89,20 @@ public final class TracingBackend implements Backend {
     @Override public void softmax(View x, View out, boolean log) { run(log ? "log_softmax" : "softmax", out.dtype(), () -> inner.softmax(x, out, log)); }
 
     @Override
+    public boolean maskedSoftmax(View x, View mask, View out) {
+        boolean[] done = new boolean[1];
+        run("masked_softmax", out.dtype(), () -> done[0] = inner.maskedSoftmax(x, mask, out));
+        return done[0];
+    }
+
+    @Override
+    public boolean maskedSoftmaxBackward(View y, View g, View mask, View out) {
+        boolean[] done = new boolean[1];
+        run("masked_softmax_backward", out.dtype(), () -> done[0] = inner.maskedSoftmaxBackward(y, g, mask, out));
+        return done[0];
+    }
+
+    @Override
     public void softmaxBackward(View y, View g, View out, boolean log) {
         run(log ? "log_softmax_backward" : "softmax_backward", out.dtype(), () -> inner.softmaxBackward(y, g, out, log));
     }

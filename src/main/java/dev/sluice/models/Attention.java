@@ -26,7 +26,7 @@ final class Attention {
         Tensor qg = rep == 1 ? q : q.reshape(b, hkv, rep * t, hd);
         Tensor scores = qg.matmul(k.transpose(-2, -1)).mul(scale);               // [B, Hkv, r·T, Tk]
         Tensor m = mask != null ? mask : causalMask(rep, t, tk).to(q.device());
-        Tensor w = scores.maskedFill(m, Double.NEGATIVE_INFINITY).softmax(-1);
+        Tensor w = scores.maskedSoftmax(m, -1);
         if (dropout != null) w = dropout.forward(w);
         Tensor y = w.matmul(v);                                                  // [B, Hkv, r·T, hd]
         return rep == 1 ? y : y.reshape(b, hq, t, hd);

@@ -107,7 +107,7 @@ public final class CausalSelfAttention extends Module {
     static Tensor causalWeights(Tensor q, Tensor k) {
         // scale q ([.., Tq, hd]) rather than the scores ([.., Tq, Tk]): the same product, a smaller pass
         Tensor att = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
-        return att.maskedFill(causalMask(q.size(-2), k.size(-2)).to(att.device()), Double.NEGATIVE_INFINITY).softmax(-1);
+        return att.maskedSoftmax(causalMask(q.size(-2), k.size(-2)).to(att.device()), -1);
     }
 
     /** Softmax(q·kᵀ/√hd) with the keys where {@code mask} is true excluded. */
@@ -122,7 +122,7 @@ public final class CausalSelfAttention extends Module {
                     + want[2] + ", " + want[3] + "] for scores " + java.util.Arrays.toString(want) + ", got "
                     + mask.dtype() + " " + java.util.Arrays.toString(ms));
         }
-        return att.maskedFill(mask, Double.NEGATIVE_INFINITY).softmax(-1);
+        return att.maskedSoftmax(mask, -1);
     }
 
     /** True where query i (the last tq of tk positions) must not see key j: j > i + (tk − tq). */

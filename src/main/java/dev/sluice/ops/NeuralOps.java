@@ -1,6 +1,8 @@
 package dev.sluice.ops;
 
 import dev.sluice.autograd.Graph;
+import dev.sluice.backend.View;
+import dev.sluice.tensor.DType;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
@@ -23,6 +25,42 @@ public final class NeuralOps {
             Ops.backend(gx).softmaxBackward(Ops.view(s[0]), Ops.view(g.contiguous()), Ops.view(gx), log);
             return new Tensor[] {gx};
         });
+    }
+
+    /**
+     * Softmax along {@code dim} with the positions where the bool mask (broadcastable to x's shape) is true left out:
+     * softmax(maskedFill(mask, −∞)) with that composite's bits, fused into one op over the last dimension of a float32
+     * tensor where the backend has a kernel (the CPU does); otherwise the composite itself. A row masked everywhere
+     * gives NaN, as the composite does.
+     */
+    public static Tensor maskedSoftmax(Tensor x, Tensor mask, int dim) {
+        String name = "masked_softmax";
+        Ops.requireFloat(name, x);
+        Ops.sameDevice(name, x, mask);
+        if (mask.dtype() != DType.BOOL) {
+            throw new IllegalArgumentException(name + ": the mask must be bool, got " + mask.dtype() + " " + Ops.str(mask.shape()));
+        }
+        int[] shape = Broadcast.shape(name, x.shape(), mask.shape());
+        if (!java.util.Arrays.equals(shape, x.shape())) {
+            throw new IllegalArgumentException(name + ": mask of shape " + Ops.str(mask.shape())
+                    + " must broadcast to the tensor's shape " + Ops.str(x.shape()));
+        }
+        int d = x.dim() == 0 ? 0 : Shapes.normalizeDim(dim, x.dim(), name);
+        if (x.dim() > 0 && d == x.dim() - 1 && x.dtype() == DType.FLOAT32) {
+            Tensor xc = x.contiguous();
+            Tensor out = Ops.emptyForOverwriteLike(xc);
+            if (Ops.backend(x).maskedSoftmax(Ops.view(xc), Broadcast.expandView(Ops.view(mask), x.shape()), Ops.view(out))) {
+                return Graph.record(name, out, new Tensor[] {xc}, new Tensor[] {out, mask}, (g, s) -> {
+                    Tensor gx = Ops.emptyForOverwriteLike(s[0]);
+                    View m = Broadcast.expandView(Ops.view(s[1]), s[0].shape());
+                    if (!Ops.backend(gx).maskedSoftmaxBackward(Ops.view(s[0]), Ops.view(g.contiguous()), m, Ops.view(gx))) {
+                        throw new IllegalStateException(name + ": the backend fused the forward but not the backward");
+                    }
+                    return new Tensor[] {gx};
+                });
+            }
+        }
+        return x.maskedFill(mask, Double.NEGATIVE_INFINITY).softmax(dim);
     }
 
     /**

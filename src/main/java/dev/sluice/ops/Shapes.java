@@ -1,6 +1,7 @@
 package dev.sluice.ops;
 
 import dev.sluice.autograd.Graph;
+import dev.sluice.autograd.RegionGradient;
 import dev.sluice.backend.View;
 import dev.sluice.tensor.Tensor;
 
@@ -172,12 +173,22 @@ public final class Shapes {
         shape[d] = length;
         strides[d] = v.strides()[d] * step;
         Tensor out = viewOf(t, shape, strides, v.offset() + start * v.strides()[d]);
-        int[] inShape = t.shape();
-        return Graph.record(name, out, new Tensor[] {t}, new Tensor[0], (g, s) -> {
+        return Graph.record(name, out, new Tensor[] {t}, new Tensor[0], new RegionRule(t.shape(), d, start, length, step));
+    }
+
+    /** The gradient of a region view: the output's gradient in the region, zero elsewhere (see RegionGradient). */
+    private record RegionRule(int[] inShape, int d, int start, int length, int step) implements RegionGradient {
+        @Override
+        public Tensor regionOf(Tensor inputGradient) {
+            return inputGradient.slice(d, start, start + (length - 1) * step + 1, step);
+        }
+
+        @Override
+        public Tensor[] apply(Tensor g, Tensor[] saved) {
             Tensor z = Creation.full(0, g.dtype(), g.device(), inShape);
-            z.slice(d, start, start + (length - 1) * step + 1, step).copy_(g);
+            regionOf(z).copy_(g);
             return new Tensor[] {z};
-        });
+        }
     }
 
     public static Tensor select(Tensor t, int dim, int index) {

@@ -1562,6 +1562,26 @@ public final class Tensor {
     public Tensor softmax(int dim) { return NeuralOps.softmax(this, dim, false); }
 
     /**
+     * Softmax along a dimension over the positions where {@code mask} is false; masked positions get probability 0.
+     * The same result, to the bit, as {@code maskedFill(mask, Double.NEGATIVE_INFINITY).softmax(dim)} (a row masked
+     * everywhere is NaN, as there and in PyTorch), but one op: on the CPU, for float32 over the last dimension, the
+     * masked copy is never written and the backward zeroes the masked gradient in the same pass. Attention uses it
+     * with its causal or padding mask. Differentiable in this tensor.
+     * {@snippet :
+     * Tensor scores = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+     * Tensor future = Tensor.of(new boolean[] {false, true, false, false}, 2, 2);   // row 0 may not see column 1
+     * Tensor p = scores.maskedSoftmax(future, -1);                                   // [[1, 0], [0.269, 0.731]]
+     * }
+     *
+     * @param mask a bool tensor broadcastable to this tensor's shape, on the same device; true where left out
+     * @param dim the dimension normalised to sum 1 (negative counts from the end)
+     * @return a new tensor of this shape and dtype
+     * @throws IllegalArgumentException if the dtype is not floating point, the mask is not bool or does not broadcast
+     * to this shape, or the devices differ
+     */
+    public Tensor maskedSoftmax(Tensor mask, int dim) { return NeuralOps.maskedSoftmax(this, mask, dim); }
+
+    /**
      * Log-softmax along a dimension, x − logsumexp(x), computed stably, like {@code torch.log_softmax}. Differentiable.
      *
      * @param dim the dimension normalised (negative counts from the end)

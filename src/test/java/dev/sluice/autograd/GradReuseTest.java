@@ -142,6 +142,37 @@ class GradReuseTest {
         for (int i = 0; i < 2; i++) assertArrayEquals(off[i], on[i], "gradient " + i + " differs with reuse on");
     }
 
+    @Test
+    void regionViewsAddIntoTheirInputsGradientWithTheBitsOfZeroPaddedSums() {
+        // with reuse on, the gradients of chunk's parts, a strided slice and a narrow go straight into the region of
+        // y's pending gradient; off, each is a zero-padded y-sized tensor and they are summed. Same bits, whether y's
+        // pending gradient exists yet or not (y is also used whole, before and after the views), with a part used
+        // twice and one part unused; and the parts' gradients take fewer y-sized buffers
+        Supplier<float[][]> run = () -> {
+            Tensor[] p = leaves(8);
+            Tensor x = p[0], w = p[1];
+            Tensor y = x.matmul(w);                                   // [R, C]
+            Tensor[] parts = y.chunk(3, 1);                           // 43, 43, 42 columns
+            Tensor loss = y.tanh().sum().add(parts[0].exp().sum()).add(parts[2].mul(parts[2]).sum())
+                    .add(parts[0].mul(0.5).sum()).add(y.slice(1, 1, C, 3).mul(3.0).tanh().sum())
+                    .add(y.narrow(0, 5, R / 2).square().sum()).add(y.mul(y).sum());
+            long takesBefore = takes();
+            loss.backward();
+            long takes = takes() - takesBefore;
+            churn();
+            return new float[][] {x.grad().toFloatArray(), w.grad().toFloatArray(), {takes}};
+        };
+        float[][] on = withReuse(true, run), off = withReuse(false, run);
+        for (int i = 0; i < 2; i++) assertArrayEquals(off[i], on[i], "gradient " + i + " differs with reuse on");
+        assertTrue(on[2][0] < off[2][0], "the region path took " + on[2][0] + " pooled buffers, the padded sums " + off[2][0]);
+    }
+
+    /** Buffers taken from the pool or allocated through it so far (hits + misses). */
+    private static long takes() {
+        long[] h = CpuBufferPool.hitsMissesGiven();
+        return h[0] + h[1];
+    }
+
     private static float[] train(Module net, Optimizer opt, Supplier<Tensor> loss, int steps) {
         for (int i = 0; i < steps; i++) {
             opt.zeroGrad();

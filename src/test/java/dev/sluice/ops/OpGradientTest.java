@@ -131,6 +131,10 @@ class OpGradientTest {
         op("softmax", in -> in[0].softmax(-1)).input(3, 5).run();
         op("softmax_dim0", in -> in[0].softmax(0)).input(3, 5).run();
         op("log_softmax", in -> in[0].logSoftmax(-1)).input(2, 3, 5).run();
+        Tensor future = Tensor.of(new boolean[] {false, true, true, false, false, false, true, false, false, false,
+                false, false, false, false, true}, 3, 5);
+        op("masked_softmax", in -> in[0].maskedSoftmax(in[1], -1)).input(2, 3, 5).constant(future).run();
+        op("masked_softmax_dim0", in -> in[0].maskedSoftmax(in[1], 0)).input(3, 5).constant(future).run();
         op("layer_norm", in -> NeuralOps.layerNorm(in[0], new int[] {5}, in[1], in[2], 1e-5)).input(3, 5).input(5).input(5).run();
         op("layer_norm_plain", in -> NeuralOps.layerNorm(in[0], new int[] {3, 4}, null, null, 1e-5)).input(2, 3, 4).run();
     }

@@ -126,6 +126,14 @@ public final class CpuBackend implements Backend {
     public void softmaxBackward(View y, View g, View out, boolean log) { CpuNorms.softmaxBackward(f32(), y, g, out, log); }
 
     @Override
+    public boolean maskedSoftmax(View x, View mask, View out) { return CpuNorms.maskedSoftmax(f32(), x, mask, out); }
+
+    @Override
+    public boolean maskedSoftmaxBackward(View y, View g, View mask, View out) {
+        return CpuNorms.maskedSoftmaxBackward(f32(), y, g, mask, out);
+    }
+
+    @Override
     public void layerNorm(View x, View gamma, View beta, double eps, View out, View mean, View rstd) {
         CpuNorms.layerNorm(f32(), x, gamma, beta, eps, out, mean, rstd);
     }

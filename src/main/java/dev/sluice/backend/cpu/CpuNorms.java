@@ -103,6 +103,70 @@ final class CpuNorms {
         });
     }
 
+    /**
+     * Float32 softmax over the last dimension with masked positions taken as −∞ (see Backend.maskedSoftmax): each row
+     * is copied into a row-sized scratch with −∞ where the mask is set, then goes through the same row kernel as
+     * softmax, so the bits are those of masked_fill followed by softmax, without the output-sized masked tensor.
+     * False for other dtypes or a non-contiguous output.
+     */
+    static boolean maskedSoftmax(Float32Kernels k, View x, View mask, View out) {
+        if (x.dtype() != DType.FLOAT32 || mask.dtype() != DType.BOOL || !out.isContiguous() || x.rank() == 0) return false;
+        View xd = dense(x);
+        int cols = cols(x), rows = cols == 0 ? 0 : x.numel() / cols;
+        float[] xs = CpuBackend.st(xd).f32, os = CpuBackend.st(out).f32;
+        byte[] ms = CpuBackend.st(mask).bool;
+        int xo = xd.offset(), oo = out.offset(), mStep = mask.strides()[mask.rank() - 1];
+        Parallel.forRange(rows, rowGrain(cols), (lo, hi) -> {
+            float[] row = new float[cols];
+            for (int r = lo; r < hi; r++) {
+                int xb = xo + r * cols, mb = maskRowOffset(mask, r);
+                if (mStep == 1) { // unit stride, branch-free: a loop C2 can compile to compares and blends
+                    for (int j = 0; j < cols; j++) row[j] = ms[mb + j] != 0 ? Float.NEGATIVE_INFINITY : xs[xb + j];
+                } else {
+                    for (int j = 0; j < cols; j++) row[j] = ms[mb + j * mStep] != 0 ? Float.NEGATIVE_INFINITY : xs[xb + j];
+                }
+                k.softmaxRows(row, 0, os, oo + r * cols, 1, cols, false);
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Backward of {@link #maskedSoftmax}: softmax's row kernel, then +0 where the mask is set (what masked_fill's
+     * backward gives), row by row while the row is in cache. False where maskedSoftmax would be.
+     */
+    static boolean maskedSoftmaxBackward(Float32Kernels k, View y, View g, View mask, View out) {
+        if (y.dtype() != DType.FLOAT32 || mask.dtype() != DType.BOOL || !out.isContiguous() || y.rank() == 0) return false;
+        View yd = dense(y), gd = dense(g);
+        int cols = cols(y), rows = cols == 0 ? 0 : y.numel() / cols;
+        float[] ys = CpuBackend.st(yd).f32, gs = CpuBackend.st(gd).f32, os = CpuBackend.st(out).f32;
+        byte[] ms = CpuBackend.st(mask).bool;
+        int yo = yd.offset(), go = gd.offset(), oo = out.offset(), mStep = mask.strides()[mask.rank() - 1];
+        Parallel.forRange(rows, rowGrain(cols), (lo, hi) -> {
+            k.softmaxBackwardRows(ys, yo + lo * cols, gs, go + lo * cols, os, oo + lo * cols, hi - lo, cols, false);
+            for (int r = lo; r < hi; r++) {
+                int ob = oo + r * cols, mb = maskRowOffset(mask, r);
+                if (mStep == 1) {
+                    for (int j = 0; j < cols; j++) os[ob + j] = ms[mb + j] != 0 ? 0f : os[ob + j];
+                } else {
+                    for (int j = 0; j < cols; j++) if (ms[mb + j * mStep] != 0) os[ob + j] = 0f;
+                }
+            }
+        });
+        return true;
+    }
+
+    /** Where row r (row-major over all but the last dimension) of a mask view starts. */
+    private static int maskRowOffset(View mask, int r) {
+        int o = mask.offset();
+        int[] shape = mask.shape(), strides = mask.strides();
+        for (int d = shape.length - 2; d >= 0; d--) {
+            o += (r % shape[d]) * strides[d];
+            r /= shape[d];
+        }
+        return o;
+    }
+
     static void layerNorm(Float32Kernels k, View x, View gamma, View beta, double eps, View out, View mean, View rstd) {
         View xd = dense(x), gd = denseFromZero(gamma), bd = denseFromZero(beta);
         int cols = cols(x), rows = cols == 0 ? 0 : x.numel() / cols;

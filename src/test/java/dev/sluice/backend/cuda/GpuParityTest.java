@@ -151,6 +151,10 @@ class GpuParityTest {
         Tensor x = randn(31, 6, 50);
         parity("softmax", RTOL, t -> t[0].softmax(1), x);
         parity("log_softmax", RTOL, t -> t[0].logSoftmax(1), x);
+        boolean[] causal = new boolean[50 * 50];
+        for (int i = 0; i < 50; i++) for (int j = i + 1; j < 50; j++) causal[i * 50 + j] = true;
+        // the CPU's fused kernel against the GPU's composite (masked_fill, then softmax)
+        parity("masked_softmax", RTOL, t -> t[0].maskedSoftmax(t[1], -1), randn(34, 2, 50, 50), Tensor.of(causal, 50, 50));
         parity("layer_norm", 1e-4, t -> NeuralOps.layerNorm(t[0], new int[] {50}, t[1], t[2], 1e-5), x, randn(32, 50), randn(33, 50));
         Tensor targets = Tensor.of(new long[] {0, 49, 3, 7, 7, 20}, 6);
         parity("cross_entropy", 1e-4, t -> Losses.crossEntropy(t[0], t[1]), x, targets);
