@@ -3,6 +3,7 @@ package dev.sluice.ops;
 import dev.sluice.autograd.Graph;
 import dev.sluice.backend.View;
 import dev.sluice.tensor.DType;
+import dev.sluice.tensor.Device;
 import dev.sluice.tensor.Generator;
 import dev.sluice.tensor.Tensor;
 
@@ -46,7 +47,8 @@ public final class NeuralOps {
                     + " must broadcast to the tensor's shape " + Ops.str(x.shape()));
         }
         int d = x.dim() == 0 ? 0 : Shapes.normalizeDim(dim, x.dim(), name);
-        if (x.dim() > 0 && d == x.dim() - 1 && x.dtype() == DType.FLOAT32) {
+        // only the CPU backend has the fused kernel: elsewhere the output is not allocated just to be refused
+        if (x.dim() > 0 && d == x.dim() - 1 && x.dtype() == DType.FLOAT32 && x.device().kind() == Device.Kind.CPU) {
             Tensor xc = x.contiguous();
             Tensor out = Ops.emptyForOverwriteLike(xc);
             if (Ops.backend(x).maskedSoftmax(Ops.view(xc), Broadcast.expandView(Ops.view(mask), x.shape()), Ops.view(out))) {
