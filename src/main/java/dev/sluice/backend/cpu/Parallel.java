@@ -1,11 +1,8 @@
 package dev.sluice.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-
 /**
- * The CPU backend's thread pool: with n threads, the calling thread and n − 1 {@link ForkJoinPool} workers named
- * {@code sluice-cpu-1..n-1}. n is the machine's processor count unless configured (the system property {@code sluice.threads}, the environment variable
+ * The CPU backend's thread pool: with n threads, the calling thread and n − 1 helper threads ({@link HelperPool})
+ * named {@code sluice-cpu-1..n-1}. n is the machine's processor count unless configured (the system property {@code sluice.threads}, the environment variable
  * {@code SLUICE_THREADS}, or {@link #setThreads} at any time, before or after first use).
  *
  * <p>Results never depend on how the work was split as long as each index is computed independently. Calls made from
@@ -21,41 +18,12 @@ public final class Parallel {
     /** Upper bound for a configured thread count: far above any core count, low enough to catch typos. */
     public static final int MAX_THREADS = 1024;
 
-    /**
-     * Pool workers, named {@code sluice-cpu-k} with the lowest k in 1..n not taken by a live worker of the same pool (a
-     * worker that idles out and is replaced gives its name back). The class also marks a thread as Sluice's, so nested
-     * calls from a worker of any pool run inline.
-     */
-    private static final class Worker extends ForkJoinWorkerThread {
-        private final java.util.BitSet names;
-        private final int number;
-
-        Worker(ForkJoinPool pool, java.util.BitSet names) {
-            super(null, pool, true);
-            this.names = names;
-            synchronized (names) {
-                number = names.nextClearBit(1);
-                names.set(number);
-            }
-            setName("sluice-cpu-" + number);
-            setDaemon(true);
-        }
-
-        @Override
-        protected void onTermination(Throwable exception) {
-            synchronized (names) {
-                names.clear(number);
-            }
-            super.onTermination(exception);
-        }
-    }
-
     /** The configured thread count: the pool holds one worker fewer. */
     private static volatile int configured = configuredThreads();
     /** Threads in use now: {@link #configured}, or fewer inside {@link #limitThreads}. The caller counts as one. */
     private static volatile int active = configured;
     /** The helpers' pool: created on first parallel call, replaced when the thread count changes; null for 1 thread. */
-    private static volatile ForkJoinPool pool;
+    private static volatile HelperPool pool;
 
     private Parallel() {}
 
@@ -75,26 +43,23 @@ public final class Parallel {
         if (n == configured) return;
         configured = n;
         active = n;
-        ForkJoinPool old = pool;
+        HelperPool old = pool;
         pool = null;    // the next parallel call creates one of the new size
         if (old != null) old.shutdown();
     }
 
     /** The pool for the current thread count, created on first use; null when one thread is active. */
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
+    private static HelperPool pool() {
+        HelperPool p = pool;
         if (p != null || active <= 1) return p;
         synchronized (Parallel.class) {
-            if (pool == null && active > 1) {
-                var names = new java.util.BitSet();
-                // the caller works too, so n threads need n - 1 helpers
-                pool = new ForkJoinPool(configured - 1, p1 -> new Worker(p1, names), null, false);
-            }
+            // the caller works too, so n threads need n - 1 helpers
+            if (pool == null && active > 1) pool = new HelperPool(configured - 1);
             return pool;
         }
     }
 
-    private static boolean onPoolThread() { return Thread.currentThread() instanceof Worker; }
+    private static boolean onPoolThread() { return Thread.currentThread() instanceof HelperPool.Worker; }
 
     /**
      * Uses at most {@code n} threads until the returned scope is closed (the pool itself keeps its size).
@@ -141,7 +106,7 @@ public final class Parallel {
     public static int startHelpers(int helpers, Runnable body) {
         int n = Math.min(helpers, active - 1);
         if (n <= 0 || onPoolThread()) return 0;
-        ForkJoinPool p = pool();
+        HelperPool p = pool();
         if (p == null) return 0;
         try {
             for (int i = 0; i < n; i++) p.execute(body);
