@@ -80,6 +80,8 @@ final class HelperPool {
         tasks.add(task);
         for (Worker w : workers) {
             if (w.parked) {
+                // cleared here so that the next task of a burst wakes another parked helper, not this one again
+                w.parked = false;
                 LockSupport.unpark(w);
                 return;
             }

@@ -38,6 +38,29 @@ class HelperPoolTest {
     }
 
     @Test
+    void aBurstOfTasksWakesEveryParkedHelper() throws InterruptedException {
+        HelperPool pool = new HelperPool(3);
+        try {
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(HelperPool.SPIN_NANOS) + 20); // all three park
+            // three tasks that each wait for the other two: they finish only if three helpers run them at once
+            CountDownLatch together = new CountDownLatch(3), done = new CountDownLatch(3);
+            for (int i = 0; i < 3; i++) {
+                pool.execute(() -> {
+                    together.countDown();
+                    try {
+                        if (together.await(10, TimeUnit.SECONDS)) done.countDown();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertTrue(done.await(15, TimeUnit.SECONDS), "a parked helper was left asleep during a burst");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void aFailingTaskLeavesTheHelperWorkingAndShutdownRejectsNewTasks() throws InterruptedException {
         HelperPool pool = new HelperPool(1);
         pool.execute(() -> { throw new IllegalStateException("a task's own failure"); });
