@@ -23,6 +23,17 @@ public final class Broadcast {
         return out;
     }
 
+    /**
+     * Checks that a mask of shape {@code mask} broadcasts to {@code target} without growing it (a mask may not add
+     * dimensions or widen the tensor it masks), or throws an error naming the op and both shapes.
+     */
+    static void requireMaskFits(String op, int[] mask, int[] target) {
+        if (!java.util.Arrays.equals(shape(op, target, mask), target)) {
+            throw new IllegalArgumentException(op + ": mask of shape " + Ops.str(mask) + " must broadcast to the tensor's shape "
+                    + Ops.str(target));
+        }
+    }
+
     /** A view of v broadcast to {@code shape} (which must be reachable: equal or size-1 dims, leading dims added). */
     static View expandView(View v, int[] shape) {
         int n = shape.length, r = v.rank();

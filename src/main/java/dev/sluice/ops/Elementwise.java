@@ -217,11 +217,7 @@ public final class Elementwise {
 
     /** x with value wherever mask (broadcastable to x's shape) is true; gradient flows where it is false. */
     public static Tensor maskedFill(Tensor x, Tensor mask, double value) {
-        int[] shape = Broadcast.shape("masked_fill", x.shape(), mask.shape());
-        if (!java.util.Arrays.equals(shape, x.shape())) {
-            throw new IllegalArgumentException("masked_fill: mask of shape " + Ops.str(mask.shape())
-                    + " must broadcast to the tensor's shape " + Ops.str(x.shape()));
-        }
+        Broadcast.requireMaskFits("masked_fill", mask.shape(), x.shape());
         Ops.requireRepresentable("masked_fill", value, x.dtype());
         return where(mask, scalarLike(x, value).to(x.dtype()), x);
     }
@@ -320,12 +316,8 @@ public final class Elementwise {
         Ops.requireRepresentable("masked_fill_", value, self.dtype());
         if (mask.dtype() != DType.BOOL) throw new IllegalArgumentException("masked_fill_: mask must be bool, got " + mask.dtype());
         Ops.sameDevice("masked_fill_", self, mask);
-        int[] shape = Broadcast.shape("masked_fill_", self.shape(), mask.shape());
-        if (!java.util.Arrays.equals(shape, self.shape())) {
-            throw new IllegalArgumentException("masked_fill_: mask of shape " + Ops.str(mask.shape())
-                    + " must broadcast to the tensor's shape " + Ops.str(self.shape()));
-        }
-        View m = Broadcast.expandView(Ops.view(mask), shape);
+        Broadcast.requireMaskFits("masked_fill_", mask.shape(), self.shape());
+        View m = Broadcast.expandView(Ops.view(mask), self.shape());
         View v = Broadcast.expandView(Ops.view(Creation.full(value, self.dtype(), self.device())), self.shape());
         Ops.backend(self).where(m, v, Ops.view(self), Ops.view(self));
         Ops.bump("masked_fill_", self);

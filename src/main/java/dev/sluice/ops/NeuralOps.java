@@ -41,11 +41,7 @@ public final class NeuralOps {
         if (mask.dtype() != DType.BOOL) {
             throw new IllegalArgumentException(name + ": the mask must be bool, got " + mask.dtype() + " " + Ops.str(mask.shape()));
         }
-        int[] shape = Broadcast.shape(name, x.shape(), mask.shape());
-        if (!java.util.Arrays.equals(shape, x.shape())) {
-            throw new IllegalArgumentException(name + ": mask of shape " + Ops.str(mask.shape())
-                    + " must broadcast to the tensor's shape " + Ops.str(x.shape()));
-        }
+        Broadcast.requireMaskFits(name, mask.shape(), x.shape());
         int d = x.dim() == 0 ? 0 : Shapes.normalizeDim(dim, x.dim(), name);
         // only the CPU backend has the fused kernel: elsewhere the output is not allocated just to be refused
         if (x.dim() > 0 && d == x.dim() - 1 && x.dtype() == DType.FLOAT32 && x.device().kind() == Device.Kind.CPU) {

@@ -22,7 +22,7 @@ final class CpuMatmul {
         if (out.strides()[r - 1] != 1 && n > 1) throw new IllegalStateException("matmul: output must be row-contiguous");
         int[] batchShape = java.util.Arrays.copyOf(out.shape(), r - 2);
         int batches = View.numel(batchShape);
-        int[] aOff = batchOffsets(a, batchShape), bOff = batchOffsets(b, batchShape), cOff = batchOffsets(out, batchShape);
+        int[] aOff = Strided.rowOffsets(a, batchShape), bOff = Strided.rowOffsets(b, batchShape), cOff = Strided.rowOffsets(out, batchShape);
         CpuStorage as = CpuBackend.st(a), bs = CpuBackend.st(b), cs = CpuBackend.st(out);
         if (out.dtype() == DType.FLOAT32) {
             long flopsPerBatch = 2L * m * n * kk;
@@ -74,20 +74,5 @@ final class CpuMatmul {
                 b.offset(), b.strides()[0], b.strides()[1], CpuBackend.st(bias).f32, bias.offset(), CpuBackend.st(out).f32,
                 out.offset(), out.strides()[0], epilogue);
         return true;
-    }
-
-    /** Start offset of the matrix at every batch index of a view, in row-major batch order (stride 0 broadcasts). */
-    private static int[] batchOffsets(View v, int[] batchShape) {
-        int batches = View.numel(batchShape);
-        int[] offsets = new int[batches];
-        for (int q = 0; q < batches; q++) {
-            int rest = q, o = v.offset();
-            for (int d = batchShape.length - 1; d >= 0; d--) {
-                o += (rest % batchShape[d]) * v.strides()[d];
-                rest /= batchShape[d];
-            }
-            offsets[q] = o;
-        }
-        return offsets;
     }
 }

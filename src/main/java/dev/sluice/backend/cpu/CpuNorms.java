@@ -116,10 +116,11 @@ final class CpuNorms {
         float[] xs = CpuBackend.st(xd).f32, os = CpuBackend.st(out).f32;
         byte[] ms = CpuBackend.st(mask).bool;
         int xo = xd.offset(), oo = out.offset(), mStep = mask.strides()[mask.rank() - 1];
+        int[] maskRows = Strided.rowOffsets(mask, java.util.Arrays.copyOf(mask.shape(), mask.rank() - 1));
         Parallel.forRange(rows, rowGrain(cols), (lo, hi) -> {
             float[] row = new float[cols];
             for (int r = lo; r < hi; r++) {
-                int xb = xo + r * cols, mb = maskRowOffset(mask, r);
+                int xb = xo + r * cols, mb = maskRows[r];
                 if (mStep == 1) { // unit stride, branch-free: a loop C2 can compile to compares and blends
                     for (int j = 0; j < cols; j++) row[j] = ms[mb + j] != 0 ? Float.NEGATIVE_INFINITY : xs[xb + j];
                 } else {
@@ -142,10 +143,11 @@ final class CpuNorms {
         float[] ys = CpuBackend.st(yd).f32, gs = CpuBackend.st(gd).f32, os = CpuBackend.st(out).f32;
         byte[] ms = CpuBackend.st(mask).bool;
         int yo = yd.offset(), go = gd.offset(), oo = out.offset(), mStep = mask.strides()[mask.rank() - 1];
+        int[] maskRows = Strided.rowOffsets(mask, java.util.Arrays.copyOf(mask.shape(), mask.rank() - 1));
         Parallel.forRange(rows, rowGrain(cols), (lo, hi) -> {
             k.softmaxBackwardRows(ys, yo + lo * cols, gs, go + lo * cols, os, oo + lo * cols, hi - lo, cols, false);
             for (int r = lo; r < hi; r++) {
-                int ob = oo + r * cols, mb = maskRowOffset(mask, r);
+                int ob = oo + r * cols, mb = maskRows[r];
                 if (mStep == 1) {
                     for (int j = 0; j < cols; j++) os[ob + j] = ms[mb + j] != 0 ? 0f : os[ob + j];
                 } else {
@@ -154,17 +156,6 @@ final class CpuNorms {
             }
         });
         return true;
-    }
-
-    /** Where row r (row-major over all but the last dimension) of a mask view starts. */
-    private static int maskRowOffset(View mask, int r) {
-        int o = mask.offset();
-        int[] shape = mask.shape(), strides = mask.strides();
-        for (int d = shape.length - 2; d >= 0; d--) {
-            o += (r % shape[d]) * strides[d];
-            r /= shape[d];
-        }
-        return o;
     }
 
     static void layerNorm(Float32Kernels k, View x, View gamma, View beta, double eps, View out, View mean, View rstd) {

@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class HelperPool {
     /**
-     * How long an idle helper polls for the next task before parking: 1 ms. Two threads, AVX2, GPT / autoencoder /
-     * MLP steps, wall-clock medians of alternating JVMs: ForkJoinPool 172–173 / 17.5–18.4 / 5.6–5.7 ms, 0.2 ms of
+     * How long an idle helper polls for the next task before parking: 1 ms. Two threads on a 2-core Sapphire Rapids
+     * VM under -XX:UseAVX=2 (256-bit kernels), GPT / autoencoder / MLP steps, wall-clock medians of alternating JVMs: ForkJoinPool 172–173 / 17.5–18.4 / 5.6–5.7 ms, 0.2 ms of
      * polling 162–166 / 15.7–17.8 / 4.8–5.4 ms, 1 ms 153–157 / 15.6–16.2 / 4.9–5.1 ms (the gaps between a step's
      * parallel jobs, serial ops in between, are often longer than 0.2 ms). An idle JVM's helpers park after 1 ms.
      */

@@ -78,6 +78,24 @@ final class Strided {
         return true;
     }
 
+    /**
+     * Where each of v's sub-tensors over the leading dims {@code outer} starts, in row-major order of those dims
+     * (stride 0 broadcasts): the matrices of a batched product, the rows of a broadcast mask.
+     */
+    static int[] rowOffsets(View v, int[] outer) {
+        int count = View.numel(outer);
+        int[] offsets = new int[count];
+        for (int q = 0; q < count; q++) {
+            int rest = q, o = v.offset();
+            for (int d = outer.length - 1; d >= 0; d--) {
+                o += (rest % outer[d]) * v.strides()[d];
+                rest /= outer[d];
+            }
+            offsets[q] = o;
+        }
+        return offsets;
+    }
+
     /** Length of the innermost run. */
     int inner() { return shape[shape.length - 1]; }
 
